@@ -1,0 +1,17 @@
+// The registry list: one line per implementation, in the order `list`,
+// the tests, the reports and the benchmarks show them. Each X(id) names a
+// function `smx::Impl smx::impls::id()` defined in the implementation's own
+// file under impls/. An explicit list, because linkers drop static
+// self-registration from static libraries.
+#pragma once
+
+#define SMX_IMPLS(X)       \
+  X(naive)                 \
+  X(stable)                \
+  X(logsumexp)             \
+  X(xtensor)               \
+  X(eigen)                 \
+  X(vectorized)            \
+  X(vectorized_avx512)     \
+  X(vectorized_avx2)       \
+  X(vectorized_portable)

@@ -1,0 +1,81 @@
+// The implementation contract: every softmax the suite knows is one Impl
+// descriptor in the list of impls/list.hpp. See ../DESIGN.md (shared) and README.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <span>
+#include <string_view>
+#include <type_traits>
+
+namespace smx {
+
+// y may alias x; n == 0 is a no-op; no alignment beyond the element's.
+template <class T> using row_fn = void (*)(const T* x, T* y, std::size_t n);
+
+// rows x cols, row r at x + r*ldx (ldx >= cols). threads: 0 = implementation's choice.
+template <class T>
+using batch_fn = void (*)(const T* x, std::size_t ldx, T* y, std::size_t ldy,
+                          std::size_t rows, std::size_t cols, int threads);
+
+// What a row of all -inf gives (mathematically undefined, so a declared choice).
+enum class AllNegInf { nan, zeros, uniform };
+// What a row with +inf entries gives: a NaN row, or the limit (1/k on the k
+// +inf positions, 0 elsewhere).
+enum class PosInf { nan_row, limit };
+// Finite inputs the budget is claimed for. exp_range: only rows whose
+// unshifted exponentials and their sum stay normal and finite (naive).
+enum class Domain { all_finite, exp_range };
+
+// Claimed max ulp error (DESIGN.md definition, subnormal rule included):
+// ulp_error <= base + per_element * n. per_element is the rigorous growth of
+// a recursive sum (Higham: relative error <= (n-1)u); 0 for kernels whose sum
+// error does not grow with n. base = +inf means "no claim".
+struct UlpBudget {
+  double base = std::numeric_limits<double>::infinity();
+  double per_element = 0.0;
+  constexpr bool declared() const { return base != std::numeric_limits<double>::infinity(); }
+  constexpr double at(std::size_t n) const { return base + per_element * static_cast<double>(n); }
+};
+
+struct Budget {
+  UlpBudget f32, f64;
+  template <class T> constexpr const UlpBudget& of() const {
+    if constexpr (std::is_same_v<T, float>) return f32; else return f64;
+  }
+};
+
+struct Impl {
+  std::string_view name;     // "stable", "vectorized.avx512", "peer.onednn"
+  std::string_view summary;  // one line for `softmax-lab list`
+  row_fn<float> softmax_f32 = nullptr;  // nullptr: not provided
+  row_fn<double> softmax_f64 = nullptr;
+  batch_fn<float> batch_f32 = nullptr;  // nullptr: rows are looped (batched.hpp)
+  batch_fn<double> batch_f64 = nullptr;
+  bool (*available)() = [] { return true; };  // CPU features, library present
+  Budget budget{};
+  AllNegInf all_neg_inf = AllNegInf::nan;
+  PosInf pos_inf = PosInf::nan_row;
+  Domain domain = Domain::all_finite;
+  bool flushes_subnormals = false;  // tiny probabilities may come out as 0
+
+  template <class T> row_fn<T> softmax() const {
+    if constexpr (std::is_same_v<T, float>) return softmax_f32; else return softmax_f64;
+  }
+  template <class T> batch_fn<T> batch() const {
+    if constexpr (std::is_same_v<T, float>) return batch_f32; else return batch_f64;
+  }
+  template <class T> bool provides() const { return softmax<T>() != nullptr; }
+};
+
+// Every implementation compiled in, in list order (impls/list.hpp).
+std::span<const Impl> all_impls();
+// nullptr when no implementation has that name.
+const Impl* find(std::string_view name);
+
+std::string_view to_string(AllNegInf);
+std::string_view to_string(PosInf);
+std::string_view to_string(Domain);
+
+}  // namespace smx

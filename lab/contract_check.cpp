@@ -1,0 +1,150 @@
+#include "lab/contract_check.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+#include "lab/float_text.hpp"
+#include "reference/reference.hpp"
+
+namespace smx {
+namespace {
+
+// Largest x with exp(x) finite, smallest with exp(x) normal.
+template <class T> long double exp_max() { return std::log(static_cast<long double>(std::numeric_limits<T>::max())); }
+template <class T> long double exp_min_normal() { return std::log(static_cast<long double>(std::numeric_limits<T>::min())); }
+
+template <class T>
+std::string element(std::span<const T> x, std::span<const T> y, const Expected<T>& ref, std::size_t i) {
+  std::ostringstream s;
+  s << "at [" << i << "]: x=" << shortest(x[i]) << " y=" << shortest(y[i]);
+  if (i < ref.rounded.size()) s << " ref=" << shortest(ref.rounded[i]);
+  return s.str();
+}
+
+template <class T>
+std::string first_where(std::span<const T> x, std::span<const T> y, const Expected<T>& ref, std::string_view what,
+                        bool (*bad)(T, T)) {
+  for (std::size_t i = 0; i < y.size(); ++i)
+    if (bad(x[i], y[i])) return std::string(what) + " " + element(x, y, ref, i);
+  return {};
+}
+
+std::string over_budget(std::string_view kind, double got, double budget) {
+  std::ostringstream s;
+  s << "max ulp (" << kind << ") " << got << " > budget " << budget << " ";
+  return s.str();
+}
+
+}  // namespace
+
+template <class T> Expected<T> expected_softmax(std::span<const T> x) {
+  Expected<T> e{std::vector<T>(x.size()), std::vector<long double>(x.size())};
+  ref::softmax<T>(x, e.rounded, e.exact);
+  return e;
+}
+
+template <class T> RowClass classify(std::span<const T> x) {
+  if (x.empty()) return RowClass::empty;
+  bool pos_inf = false, all_neg_inf = true;
+  for (T v : x) {
+    if (std::isnan(v)) return RowClass::nan;
+    pos_inf |= (v == std::numeric_limits<T>::infinity());
+    all_neg_inf &= (v == -std::numeric_limits<T>::infinity());
+  }
+  return pos_inf ? RowClass::pos_inf : all_neg_inf ? RowClass::all_neg_inf : RowClass::finite;
+}
+
+template <class T> bool budget_applies(const Impl& impl, std::span<const T> x) {
+  if (impl.domain == Domain::all_finite) return true;
+  // exp_range: every exp(x_i) normal (or exactly 0 for -inf) and the sum finite.
+  long double hi = -std::numeric_limits<long double>::infinity();
+  for (T v : x) {
+    if (v == -std::numeric_limits<T>::infinity()) continue;
+    if (v < exp_min_normal<T>()) return false;
+    hi = std::max<long double>(hi, v);
+  }
+  return hi + std::log(static_cast<long double>(x.size())) < exp_max<T>();
+}
+
+template <class T>
+RowVerdict check_row(const Impl& impl, std::span<const T> x, std::span<const T> y, const Expected<T>& ref) {
+  RowVerdict v;
+  const UlpBudget& budget = impl.budget.of<T>();
+  const double allowed = budget.at(x.size());
+  auto fail = [&](std::string why) {
+    if (v.ok && !why.empty()) v.ok = false, v.failure = std::move(why);
+  };
+  const auto not_nan = [](T, T out) { return !std::isnan(out); };
+
+  switch (classify(x)) {
+    case RowClass::empty:
+      return v;
+    case RowClass::nan:
+      fail(first_where<T>(x, y, ref, "NaN in the row but output not NaN", not_nan));
+      return v;
+    case RowClass::all_neg_inf:
+      switch (impl.all_neg_inf) {
+        case AllNegInf::nan: fail(first_where<T>(x, y, ref, "all -inf row (policy nan) but", not_nan)); break;
+        case AllNegInf::zeros:
+          fail(first_where<T>(x, y, ref, "all -inf row (policy zeros) but", [](T, T out) { return out != 0; }));
+          break;
+        case AllNegInf::uniform:
+          for (std::size_t i = 0; i < y.size(); ++i)
+            if (!(metrics::ulp_error(y[i], 1.0L / y.size()) <= allowed))
+              fail("all -inf row (policy uniform) but " + element(x, y, ref, i));
+          break;
+      }
+      return v;
+    case RowClass::pos_inf:
+      if (impl.pos_inf == PosInf::nan_row) {
+        fail(first_where<T>(x, y, ref, "+inf in the row (policy nan) but", not_nan));
+        return v;
+      }
+      for (std::size_t i = 0; i < y.size(); ++i)
+        if (!(metrics::ulp_error(y[i], ref.exact[i]) <= allowed))
+          fail("+inf in the row (policy limit) but " + element(x, y, ref, i));
+      return v;
+    case RowClass::finite:
+      break;
+  }
+
+  fail(first_where<T>(x, y, ref, "-inf input must give exactly 0,",
+                      [](T in, T out) { return in == -std::numeric_limits<T>::infinity() && out != 0; }));
+  v.budget_applies = budget_applies(impl, x);
+  if (!v.budget_applies) return v;  // e.g. naive beyond exp's range: no claim
+
+  v.metrics = metrics::row_metrics<T>(x, y, ref.rounded, ref.exact);
+  const metrics::RowMetrics& m = v.metrics;
+  if (m.nonfinite || m.negative_or_above_one)
+    fail(first_where<T>(x, y, ref, "finite input gave NaN, Inf, < 0 or > 1",
+                        [](T, T out) { return !(out >= 0 && out <= 1); }));
+  if (budget.declared()) {
+    if (m.max_ulp_normal > allowed)
+      fail(over_budget("normal", m.max_ulp_normal, allowed) + element(x, y, ref, m.worst_normal));
+    if (impl.flushes_subnormals) {
+      // Flushing is declared: a subnormal-class output may be 0, else it is held to the budget.
+      for (std::size_t i = 0; i < y.size(); ++i)
+        if (metrics::subnormal_class<T>(ref.exact[i]) && y[i] != 0 &&
+            metrics::ulp_error(y[i], ref.exact[i]) > allowed)
+          fail(over_budget("subnormal", metrics::ulp_error(y[i], ref.exact[i]), allowed) + element(x, y, ref, i));
+    } else if (m.max_ulp_subnormal > allowed) {
+      fail(over_budget("subnormal", m.max_ulp_subnormal, allowed) + element(x, y, ref, m.worst_subnormal));
+    }
+  }
+  if (m.order_violations) fail(std::to_string(m.order_violations) + " order violations (x_i < x_j but y_i > y_j)");
+  if (m.tie_mismatches) fail(std::to_string(m.tie_mismatches) + " tie mismatches (x_i == x_j but y_i != y_j)");
+  return v;
+}
+
+#define SMX_INSTANTIATE(T)                                                                          \
+  template Expected<T> expected_softmax<T>(std::span<const T>);                                    \
+  template RowClass classify<T>(std::span<const T>);                                               \
+  template bool budget_applies<T>(const Impl&, std::span<const T>);                                \
+  template RowVerdict check_row<T>(const Impl&, std::span<const T>, std::span<const T>, const Expected<T>&);
+SMX_INSTANTIATE(float)
+SMX_INSTANTIATE(double)
+#undef SMX_INSTANTIATE
+
+}  // namespace smx

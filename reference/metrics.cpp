@@ -1,0 +1,193 @@
+#include "reference/metrics.hpp"
+
+#include <mpfr.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <vector>
+
+namespace smx::metrics {
+namespace {
+
+template <class T> constexpr int precision = std::numeric_limits<T>::digits;            // p
+template <class T> constexpr int emin = std::numeric_limits<T>::min_exponent - 1;       // -126, -1022
+template <class T> constexpr long double unit_roundoff = std::numeric_limits<T>::epsilon() / 2;
+
+// Inversions y_a > y_b (a before b) counted while merge-sorting y.
+std::uint64_t count_inversions(std::vector<long double>& y, std::vector<long double>& scratch,
+                               std::size_t lo, std::size_t hi) {
+  if (hi - lo < 2) return 0;
+  const std::size_t mid = lo + (hi - lo) / 2;
+  std::uint64_t count = count_inversions(y, scratch, lo, mid) + count_inversions(y, scratch, mid, hi);
+  std::size_t a = lo, b = mid, out = lo;
+  while (a < mid && b < hi) {
+    if (y[b] < y[a]) {  // strictly greater earlier element: every remaining left one is an inversion
+      count += mid - a;
+      scratch[out++] = y[b++];
+    } else {
+      scratch[out++] = y[a++];
+    }
+  }
+  while (a < mid) scratch[out++] = y[a++];
+  while (b < hi) scratch[out++] = y[b++];
+  std::copy(scratch.begin() + static_cast<std::ptrdiff_t>(lo), scratch.begin() + static_cast<std::ptrdiff_t>(hi),
+            y.begin() + static_cast<std::ptrdiff_t>(lo));
+  return count;
+}
+
+// Indices of the entries with x and y both not NaN, sorted by (x, y).
+template <class T>
+std::vector<std::size_t> sorted_pairs(std::span<const T> x, std::span<const T> y) {
+  std::vector<std::size_t> idx;
+  idx.reserve(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i)
+    if (!std::isnan(x[i]) && !std::isnan(y[i])) idx.push_back(i);
+  std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
+    return x[a] < x[b] || (x[a] == x[b] && y[a] < y[b]);
+  });
+  return idx;
+}
+
+}  // namespace
+
+template <class T> long double ulp(long double r) {
+  const int e = (r == 0 || !std::isfinite(r)) ? emin<T> : std::max(std::ilogb(r), emin<T>);
+  return std::ldexp(1.0L, e - precision<T> + 1);
+}
+
+template <class T> double ulp_error(T y, long double r) {
+  if (!std::isfinite(y) && std::isfinite(r)) return std::numeric_limits<double>::infinity();
+  if (std::isnan(r)) return std::isnan(y) ? 0.0 : std::numeric_limits<double>::infinity();
+  if (std::isinf(r)) return static_cast<long double>(y) == r ? 0.0 : std::numeric_limits<double>::infinity();
+  return static_cast<double>(std::fabs(static_cast<long double>(y) - r) / ulp<T>(r));
+}
+
+template <class T> bool subnormal_class(long double r) {
+  return std::fabs(r) < static_cast<long double>(std::numeric_limits<T>::min());
+}
+
+template <class T> double sum_error(std::span<const T> y) {
+  for (T v : y)
+    if (!std::isfinite(v)) return std::numeric_limits<double>::infinity();
+  // mpfr_sum adds exactly and rounds once; putting -1 among the terms keeps
+  // the small difference from being rounded away against a sum near 1.
+  std::vector<__mpfr_struct> terms(y.size() + 1);
+  std::vector<mpfr_ptr> ptrs(terms.size());
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    mpfr_init2(&terms[i], precision<T>);
+    mpfr_set_d(&terms[i], i < y.size() ? static_cast<double>(y[i]) : -1.0, MPFR_RNDN);  // exact
+    ptrs[i] = &terms[i];
+  }
+  mpfr_t total;
+  mpfr_init2(total, 64);
+  mpfr_sum(total, ptrs.data(), ptrs.size(), MPFR_RNDN);
+  const long double diff = mpfr_get_ld(total, MPFR_RNDN);
+  mpfr_clear(total);
+  for (auto& t : terms) mpfr_clear(&t);
+  return static_cast<double>(std::fabs(diff) / unit_roundoff<T>);
+}
+
+template <class T> std::uint64_t order_violations(std::span<const T> x, std::span<const T> y) {
+  // Sorted by (x, y), pairs with equal x are in y order and never counted,
+  // so the inversions of y are exactly the pairs x_i < x_j with y_i > y_j.
+  const std::vector<std::size_t> idx = sorted_pairs(x, y);
+  std::vector<long double> ys(idx.size()), scratch(idx.size());
+  for (std::size_t k = 0; k < idx.size(); ++k) ys[k] = y[idx[k]];
+  return count_inversions(ys, scratch, 0, ys.size());
+}
+
+template <class T> std::uint64_t tie_mismatches(std::span<const T> x, std::span<const T> y) {
+  std::vector<std::size_t> idx;
+  for (std::size_t i = 0; i < x.size(); ++i)
+    if (!std::isnan(x[i])) idx.push_back(i);
+  // NaN outputs sort last within their x group and equal nothing.
+  std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
+    if (x[a] != x[b]) return x[a] < x[b];
+    if (std::isnan(y[a]) != std::isnan(y[b])) return std::isnan(y[b]);
+    return y[a] < y[b];
+  });
+  std::uint64_t mismatches = 0;
+  for (std::size_t g = 0; g < idx.size();) {
+    std::size_t end = g;
+    while (end < idx.size() && x[idx[end]] == x[idx[g]]) ++end;
+    const std::uint64_t size = end - g;
+    std::uint64_t matching = 0;
+    for (std::size_t run = g; run < end;) {
+      std::size_t stop = run + 1;
+      if (!std::isnan(y[idx[run]]))
+        while (stop < end && y[idx[stop]] == y[idx[run]]) ++stop;
+      const std::uint64_t c = stop - run;
+      matching += c * (c - 1) / 2;
+      run = stop;
+    }
+    mismatches += size * (size - 1) / 2 - matching;
+    g = end;
+  }
+  return mismatches;
+}
+
+template <class T>
+RowMetrics row_metrics(std::span<const T> x, std::span<const T> y, std::span<const T> rn,
+                       std::span<const long double> r) {
+  RowMetrics m;
+  long double max_abs = 0, max_r = 0;
+  bool all_finite = true;
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    if (!std::isfinite(r[i])) continue;  // special row: its policy is checked elsewhere
+    if (!std::isfinite(y[i])) {
+      ++m.nonfinite;
+      all_finite = false;
+      continue;
+    }
+    const double e = ulp_error(y[i], r[i]);
+    if (subnormal_class<T>(r[i])) {
+      ++m.count_subnormal;
+      if (e > m.max_ulp_subnormal || m.count_subnormal == 1) m.max_ulp_subnormal = e, m.worst_subnormal = i;
+    } else {
+      ++m.count_normal;
+      if (e > m.max_ulp_normal || m.count_normal == 1) m.max_ulp_normal = e, m.worst_normal = i;
+    }
+    if (y[i] != rn[i]) ++m.not_cr;
+    if (y[i] < 0 || y[i] > 1) ++m.negative_or_above_one;
+    const long double abs_err = std::fabs(static_cast<long double>(y[i]) - r[i]);
+    if (r[i] > 0) m.max_rel = std::max(m.max_rel, static_cast<double>(abs_err / r[i]));
+    max_abs = std::max(max_abs, abs_err);
+    max_r = std::max(max_r, r[i]);
+  }
+  if (max_r > 0) m.normwise = static_cast<double>(max_abs / (unit_roundoff<T> * max_r));
+  m.sum_error = all_finite ? sum_error(y) : std::numeric_limits<double>::infinity();
+  m.order_violations = order_violations(x, y);
+  m.tie_mismatches = tie_mismatches(x, y);
+  return m;
+}
+
+template <class T> double bound_basic(std::span<const T> x) {
+  const auto n = std::count_if(x.begin(), x.end(), [](T v) { return std::isfinite(v); });
+  return static_cast<double>(n) + 3;
+}
+
+template <class T> double bound_shifted(std::span<const T> x) {
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo, n = 0;
+  for (T v : x)
+    if (std::isfinite(v)) lo = std::min(lo, double(v)), hi = std::max(hi, double(v)), ++n;
+  return n == 0 ? 2 : n + 2 + 2 * (hi - lo);
+}
+
+#define SMX_INSTANTIATE(T)                                                                            \
+  template long double ulp<T>(long double);                                                          \
+  template double ulp_error<T>(T, long double);                                                      \
+  template bool subnormal_class<T>(long double);                                                     \
+  template double sum_error<T>(std::span<const T>);                                                  \
+  template std::uint64_t order_violations<T>(std::span<const T>, std::span<const T>);                \
+  template std::uint64_t tie_mismatches<T>(std::span<const T>, std::span<const T>);                  \
+  template RowMetrics row_metrics<T>(std::span<const T>, std::span<const T>, std::span<const T>,     \
+                                     std::span<const long double>);                                  \
+  template double bound_basic<T>(std::span<const T>);                                                \
+  template double bound_shifted<T>(std::span<const T>);
+SMX_INSTANTIATE(float)
+SMX_INSTANTIATE(double)
+#undef SMX_INSTANTIATE
+
+}  // namespace smx::metrics

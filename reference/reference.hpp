@@ -1,0 +1,54 @@
+// The correctly rounded reference: softmax, log-softmax and log-sum-exp of
+// the exact input values, rounded once to T (round to nearest, ties to even,
+// subnormals included).
+//
+// Two tiers (Ziv's strategy): a fast long-double evaluation with a rigorous
+// error bound decides the rounding of almost every output; an output whose
+// rounding the bound cannot decide is recomputed in multiprecision, at
+// doubling precision until it is decided.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace smx::ref {
+
+// Which Boost.Multiprecision backend the fallback tier uses. The two are
+// independent implementations; the tests require them to agree bit for bit.
+enum class Backend { mpfr, cpp_bin_float };
+
+struct Options {
+  Backend backend = Backend::mpfr;
+  // Skip the fast tier: every output is decided in multiprecision (tests).
+  bool force_multiprecision = false;
+};
+
+// How the outputs of one call were decided (for tests and reports).
+struct Stats {
+  std::uint64_t fast = 0;      // decided by the long-double tier
+  std::uint64_t fallback = 0;  // needed multiprecision
+  std::uint64_t special = 0;   // exact by construction (0, 1/k, NaN, limits)
+  unsigned max_precision_bits = 0;
+};
+
+// Special inputs get the mathematical answer: any NaN -> NaN row; some +inf
+// -> the limit (1/k on the k +inf entries, 0 elsewhere); all -inf -> NaN
+// (undefined); -inf entries among finite ones -> exactly 0.
+//
+// rounded: RN(r) in T. value (may be empty): r itself to about 60 bits, as a
+// long double, for ulp errors measured against the exact value, not RN(r).
+template <class T>
+Stats softmax(std::span<const T> x, std::span<T> rounded, std::span<long double> value = {},
+              const Options& options = {});
+
+// log_softmax_i = x_i - logsumexp(x), same conventions (all -inf -> NaN row).
+template <class T>
+Stats log_softmax(std::span<const T> x, std::span<T> rounded, std::span<long double> value = {},
+                  const Options& options = {});
+
+// RN(log(sum exp x_i)); n == 0 gives -inf, all -inf gives -inf.
+template <class T>
+T logsumexp(std::span<const T> x, const Options& options = {});
+
+}  // namespace smx::ref

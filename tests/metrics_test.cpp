@@ -1,0 +1,100 @@
+// Error metrics on hand-made cases whose answers are known (DESIGN.md definitions).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+
+#include "reference/metrics.hpp"
+
+using namespace smx::metrics;
+
+TEST_CASE("metrics: ulp follows the exponent, and the subnormal rule near zero", "[metrics]") {
+  struct Row { long double r; long double f32, f64; };
+  const Row table[] = {
+      {1.0L, 0x1p-23L, 0x1p-52L},
+      {0.75L, 0x1p-24L, 0x1p-53L},
+      {-3.0L, 0x1p-22L, 0x1p-51L},
+      {0x1p-126L, 0x1p-149L, 0x1p-178L},   // smallest normal float
+      {0x1p-130L, 0x1p-149L, 0x1p-182L},   // subnormal in float
+      {1e-40L, 0x1p-149L, 0x1p-185L},
+      {0.0L, 0x1p-149L, 0x1p-1074L},
+      {0x1p-1040L, 0x1p-149L, 0x1p-1074L},  // subnormal in double
+  };
+  for (const Row& t : table) {
+    INFO("r = " << static_cast<double>(t.r));
+    CHECK(ulp<float>(t.r) == t.f32);
+    CHECK(ulp<double>(t.r) == t.f64);
+  }
+}
+
+TEST_CASE("metrics: ulp error against the exact value", "[metrics]") {
+  CHECK(ulp_error<float>(1.0f, 1.0L) == 0.0);
+  CHECK(ulp_error<float>(std::nextafter(1.0f, 2.0f), 1.0L) == 1.0);
+  CHECK(ulp_error<float>(1.0f, 1.0L + 0x1p-25L) == Approx(0.25));  // correctly rounded: <= 0.5
+  CHECK(ulp_error<double>(0.5, 0.5L + 0x1p-54L) == Approx(0.5));
+  CHECK(ulp_error<float>(0.0f, 3 * 0x1p-149L) == 3.0);  // a flushed subnormal counts in 2^-149 units
+  CHECK(ulp_error<float>(std::numeric_limits<float>::quiet_NaN(), 0.5L) == INFINITY);
+  CHECK(ulp_error<float>(INFINITY, 0.5L) == INFINITY);
+  CHECK(subnormal_class<float>(1e-39L));
+  CHECK_FALSE(subnormal_class<float>(0x1p-126L));
+  CHECK(subnormal_class<double>(1e-310L));
+  CHECK_FALSE(subnormal_class<double>(1e-39L));
+}
+
+TEST_CASE("metrics: the sum error is taken exactly", "[metrics]") {
+  CHECK(sum_error<float>(std::vector<float>{0.5f, 0.5f}) == 0.0);
+  CHECK(sum_error<float>(std::vector<float>{0.5f, 0.25f}) == 0.25 * 0x1p24);
+  // 1 + 2^16 terms of 2^-40: a float (or double) running sum would drop every one.
+  std::vector<float> y(1 + (1 << 16), 0x1p-40f);
+  y[0] = 1.0f;
+  CHECK(sum_error<float>(y) == 1.0);  // |2^-24| / 2^-24
+  std::vector<double> yd(1 + (1 << 16), 0x1p-80);
+  yd[0] = 1.0;
+  CHECK(sum_error<double>(yd) == 0x1p-64 / 0x1p-53);
+  CHECK(sum_error<float>(std::vector<float>{0.5f, NAN}) == INFINITY);
+}
+
+TEST_CASE("metrics: order violations and tie mismatches count pairs", "[metrics]") {
+  struct Row { std::vector<float> x, y; std::uint64_t order, ties; };
+  const Row table[] = {
+      {{1, 2, 3}, {0.1f, 0.3f, 0.2f}, 1, 0},
+      {{3, 2, 1}, {0.1f, 0.2f, 0.3f}, 3, 0},                  // fully reversed
+      {{1, 1, 1, 2}, {0.2f, 0.2f, 0.3f, 0.5f}, 0, 2},         // ties broken: not an order violation
+      {{1, 1, 2, 2}, {0.3f, 0.1f, 0.2f, 0.2f}, 1, 1},         // 0.3 at x=1 above 0.2 at x=2 (once)
+      {{-INFINITY, -INFINITY, 0}, {0, 0, 1}, 0, 0},
+      {{0, NAN, 1}, {0.2f, 0.5f, 0.1f}, 1, 0},                // NaN entries left out
+      {{1, 1}, {NAN, NAN}, 0, 1},                              // NaN equals nothing
+  };
+  for (const Row& t : table) {
+    CHECK(order_violations<float>(t.x, t.y) == t.order);
+    CHECK(tie_mismatches<float>(t.x, t.y) == t.ties);
+  }
+}
+
+TEST_CASE("metrics: a row's metrics", "[metrics]") {
+  const std::vector<float> x = {0, 1, -200};
+  const std::vector<long double> r = {0.25L + 0x1p-28L, 0.75L - 0x1p-28L, 0x1p-160L};
+  const std::vector<float> rn = {0.25f, 0.75f, 0.0f};
+  const std::vector<float> y = {0.25f + 0x1p-25f, 0.75f, 0x1p-149f};  // one ulp up, rounded, one subnormal up
+  const RowMetrics m = row_metrics<float>(x, y, rn, r);
+  CHECK(m.count_normal == 2);
+  CHECK(m.count_subnormal == 1);
+  CHECK(m.max_ulp_normal == Approx(1 - 0x1p-3));  // (2^-25 - 2^-28) / ulp(0.25) = 2^-25
+  CHECK(m.worst_normal == 0);
+  CHECK(m.max_ulp_subnormal == Approx(1 - 0x1p-11));  // (2^-149 - 2^-160) / 2^-149
+  CHECK(m.not_cr == 2);
+  CHECK(m.nonfinite == 0);
+  CHECK(m.max_rel == Approx(0x1p11 - 1));  // the subnormal output, relatively
+  CHECK(m.normwise == Approx((0x1p-25 - 0x1p-28) / (0x1p-24 * (0.75 - 0x1p-28))));
+  CHECK(m.sum_error == Approx((0x1p-25 + 0x1p-149) / 0x1p-24));
+  CHECK(m.order_violations == 0);
+
+  const std::vector<float> bad = {NAN, 0.75f, -0.0f};
+  CHECK(row_metrics<float>(x, bad, rn, r).nonfinite == 1);
+}
+
+TEST_CASE("metrics: Blanchard-Higham-Higham bounds", "[metrics]") {
+  const std::vector<double> x = {-1, 0.5, 2, -INFINITY};
+  CHECK(bound_basic<double>(x) == 3 + 3);
+  CHECK(bound_shifted<double>(x) == 3 + 2 + 2 * 3.0);
+}

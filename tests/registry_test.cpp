@@ -1,0 +1,47 @@
+// The registry: names, lookup, the vectorized family of entries, declarations.
+#include <catch2/catch.hpp>
+
+#include <set>
+#include <string>
+
+#include "impls/registry.hpp"
+
+using namespace smx;
+
+TEST_CASE("registry: names are unique and find() returns each entry", "[registry]") {
+  std::set<std::string_view> names;
+  for (const Impl& impl : all_impls()) {
+    INFO(impl.name);
+    CHECK(names.insert(impl.name).second);
+    CHECK(find(impl.name) == &impl);
+    CHECK(!impl.summary.empty());
+    CHECK((impl.softmax_f32 || impl.softmax_f64));
+  }
+  CHECK(find("no-such-softmax") == nullptr);
+}
+
+TEST_CASE("registry: the textbook implementations and every vectorized path are listed", "[registry]") {
+  for (std::string_view name : {"naive", "stable", "logsumexp", "xtensor", "eigen", "vectorized", "vectorized.avx512",
+                                "vectorized.avx2", "vectorized.portable"}) {
+    INFO(name);
+    const Impl* impl = find(name);
+    REQUIRE(impl != nullptr);
+    CHECK(impl->softmax_f32 != nullptr);
+    CHECK(impl->softmax_f64 != nullptr);
+  }
+  // The portable path and the dispatcher run everywhere.
+  CHECK(find("vectorized")->available());
+  CHECK(find("vectorized.portable")->available());
+  CHECK(find("vectorized.avx512")->available() == static_cast<bool>(__builtin_cpu_supports("avx512f") &&
+                                                                     __builtin_cpu_supports("avx512dq") &&
+                                                                     __builtin_cpu_supports("avx512bw") &&
+                                                                     __builtin_cpu_supports("avx512vl")));
+}
+
+TEST_CASE("registry: every implementation states a budget for each dtype it provides", "[registry]") {
+  for (const Impl& impl : all_impls()) {
+    INFO(impl.name);
+    if (impl.softmax_f32) CHECK(impl.budget.f32.declared());
+    if (impl.softmax_f64) CHECK(impl.budget.f64.declared());
+  }
+}
