@@ -31,6 +31,7 @@ Impl naive() {
       .all_neg_inf = AllNegInf::nan,
       .pos_inf = PosInf::nan_row,
       .domain = Domain::exp_range,
+      .error_model = ErrorModel::basic,
   };
 }
 

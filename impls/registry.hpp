@@ -28,6 +28,10 @@ enum class PosInf { nan_row, limit };
 // unshifted exponentials and their sum stay normal and finite (naive).
 enum class Domain { all_finite, exp_range };
 
+// The Blanchard-Higham-Higham forward error bound that models the algorithm
+// (accuracy report: bound_ratio): unshifted exp-and-divide, max-shifted, or none.
+enum class ErrorModel { basic, shifted, none };
+
 // Claimed max ulp error (DESIGN.md definition, subnormal rule included):
 // ulp_error <= base + per_element * n. per_element is the rigorous growth of
 // a recursive sum (Higham: relative error <= (n-1)u); 0 for kernels whose sum
@@ -59,6 +63,7 @@ struct Impl {
   PosInf pos_inf = PosInf::nan_row;
   Domain domain = Domain::all_finite;
   bool flushes_subnormals = false;  // tiny probabilities may come out as 0
+  ErrorModel error_model = ErrorModel::shifted;
 
   template <class T> row_fn<T> softmax() const {
     if constexpr (std::is_same_v<T, float>) return softmax_f32; else return softmax_f64;

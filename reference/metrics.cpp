@@ -1,6 +1,6 @@
 #include "reference/metrics.hpp"
 
-#include <mpfr.h>
+#include "reference/exact_sum.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -71,22 +71,11 @@ template <class T> bool subnormal_class(long double r) {
 template <class T> double sum_error(std::span<const T> y) {
   for (T v : y)
     if (!std::isfinite(v)) return std::numeric_limits<double>::infinity();
-  // mpfr_sum adds exactly and rounds once; putting -1 among the terms keeps
-  // the small difference from being rounded away against a sum near 1.
-  std::vector<__mpfr_struct> terms(y.size() + 1);
-  std::vector<mpfr_ptr> ptrs(terms.size());
-  for (std::size_t i = 0; i < terms.size(); ++i) {
-    mpfr_init2(&terms[i], precision<T>);
-    mpfr_set_d(&terms[i], i < y.size() ? static_cast<double>(y[i]) : -1.0, MPFR_RNDN);  // exact
-    ptrs[i] = &terms[i];
-  }
-  mpfr_t total;
-  mpfr_init2(total, 64);
-  mpfr_sum(total, ptrs.data(), ptrs.size(), MPFR_RNDN);
-  const long double diff = mpfr_get_ld(total, MPFR_RNDN);
-  mpfr_clear(total);
-  for (auto& t : terms) mpfr_clear(&t);
-  return static_cast<double>(std::fabs(diff) / unit_roundoff<T>);
+  // -1 goes into the exact sum so that the small difference is what gets rounded.
+  ExactSum total;
+  for (T v : y) total.add(static_cast<double>(v));
+  total.add(-1.0);
+  return static_cast<double>(std::fabs(total.value()) / unit_roundoff<T>);
 }
 
 template <class T> std::uint64_t order_violations(std::span<const T> x, std::span<const T> y) {

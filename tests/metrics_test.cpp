@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "reference/exact_sum.hpp"
 #include "reference/metrics.hpp"
 
 using namespace smx::metrics;
@@ -97,4 +98,21 @@ TEST_CASE("metrics: Blanchard-Higham-Higham bounds", "[metrics]") {
   const std::vector<double> x = {-1, 0.5, 2, -INFINITY};
   CHECK(bound_basic<double>(x) == 3 + 3);
   CHECK(bound_shifted<double>(x) == 3 + 2 + 2 * 3.0);
+}
+
+TEST_CASE("metrics: the exact sum loses nothing across the whole double range", "[metrics]") {
+  smx::metrics::ExactSum s;
+  s.add(0x1p1000);
+  s.add(0x1p-1074);  // smallest subnormal
+  s.add(-0x1p1000);
+  s.add(3 * 0x1p-1074);
+  CHECK(s.value() == 4 * 0x1p-1074L);
+  smx::metrics::ExactSum t;
+  for (int i = 0; i < 1000; ++i) t.add(0.1);
+  t.add(-100.0);
+  CHECK(t.value() == 1000 * static_cast<long double>(0.1) - 100);  // exact in long double: 0.1 has 53 bits
+  smx::metrics::ExactSum u;
+  u.add(-1.5);
+  u.add(0.25);
+  CHECK(u.value() == -1.25L);
 }
