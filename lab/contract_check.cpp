@@ -76,46 +76,49 @@ RowVerdict check_row(const Impl& impl, std::span<const T> x, std::span<const T> 
   auto fail = [&](std::string why) {
     if (v.ok && !why.empty()) v.ok = false, v.failure = std::move(why);
   };
+  auto fail_policy = [&](std::string why) {
+    if (!why.empty()) v.policy_ok = false;
+    fail(std::move(why));
+  };
   const auto not_nan = [](T, T out) { return !std::isnan(out); };
 
   switch (classify(x)) {
     case RowClass::empty:
       return v;
     case RowClass::nan:
-      fail(first_where<T>(x, y, ref, "NaN in the row but output not NaN", not_nan));
+      fail_policy(first_where<T>(x, y, ref, "NaN in the row but output not NaN", not_nan));
       return v;
     case RowClass::all_neg_inf:
       switch (impl.all_neg_inf) {
-        case AllNegInf::nan: fail(first_where<T>(x, y, ref, "all -inf row (policy nan) but", not_nan)); break;
+        case AllNegInf::nan: fail_policy(first_where<T>(x, y, ref, "all -inf row (policy nan) but", not_nan)); break;
         case AllNegInf::zeros:
-          fail(first_where<T>(x, y, ref, "all -inf row (policy zeros) but", [](T, T out) { return out != 0; }));
+          fail_policy(first_where<T>(x, y, ref, "all -inf row (policy zeros) but", [](T, T out) { return out != 0; }));
           break;
         case AllNegInf::uniform:
           for (std::size_t i = 0; i < y.size(); ++i)
             if (!(metrics::ulp_error(y[i], 1.0L / y.size()) <= allowed))
-              fail("all -inf row (policy uniform) but " + element(x, y, ref, i));
+              fail_policy("all -inf row (policy uniform) but " + element(x, y, ref, i));
           break;
       }
       return v;
     case RowClass::pos_inf:
       if (impl.pos_inf == PosInf::nan_row) {
-        fail(first_where<T>(x, y, ref, "+inf in the row (policy nan) but", not_nan));
+        fail_policy(first_where<T>(x, y, ref, "+inf in the row (policy nan) but", not_nan));
         return v;
       }
       for (std::size_t i = 0; i < y.size(); ++i)
         if (!(metrics::ulp_error(y[i], ref.exact[i]) <= allowed))
-          fail("+inf in the row (policy limit) but " + element(x, y, ref, i));
+          fail_policy("+inf in the row (policy limit) but " + element(x, y, ref, i));
       return v;
     case RowClass::finite:
       break;
   }
 
-  fail(first_where<T>(x, y, ref, "-inf input must give exactly 0,",
+  fail_policy(first_where<T>(x, y, ref, "-inf input must give exactly 0,",
                       [](T in, T out) { return in == -std::numeric_limits<T>::infinity() && out != 0; }));
+  v.metrics = metrics::row_metrics<T>(x, y, ref.rounded, ref.exact);
   v.budget_applies = budget_applies(impl, x);
   if (!v.budget_applies) return v;  // e.g. naive beyond exp's range: no claim
-
-  v.metrics = metrics::row_metrics<T>(x, y, ref.rounded, ref.exact);
   const metrics::RowMetrics& m = v.metrics;
   if (m.nonfinite || m.negative_or_above_one)
     fail(first_where<T>(x, y, ref, "finite input gave NaN, Inf, < 0 or > 1",

@@ -30,8 +30,9 @@ template <class T> bool budget_applies(const Impl& impl, std::span<const T> x);
 struct RowVerdict {
   bool ok = true;
   bool budget_applies = true;
+  bool policy_ok = true;  // special values (NaN, +-inf rows, exact 0 at -inf) as declared
   std::string failure;  // first broken clause, with the worst element: "max ulp 5.2 > 2 at [3]: x=..."
-  metrics::RowMetrics metrics;
+  metrics::RowMetrics metrics;  // filled for finite rows (claimed or not)
 };
 
 template <class T>

@@ -1,0 +1,104 @@
+#include "lab/accuracy/accuracy_json.hpp"
+
+#include <cmath>
+#include <sstream>
+
+namespace smx {
+namespace {
+
+nlohmann::ordered_json number(double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nullptr; }
+
+nlohmann::ordered_json worst_json(const WorstElement& w) {
+  if (w.x.empty()) return nullptr;
+  return {{"seed", w.seed}, {"index", w.index}, {"x", w.x}, {"y", w.y}, {"ref", w.ref}};
+}
+
+}  // namespace
+
+nlohmann::ordered_json context_json(const RunContext& c) {
+  nlohmann::ordered_json libs = nlohmann::ordered_json::object();
+  for (const auto& [name, version] : c.libraries) libs[name] = version;
+  return {{"cpu", c.cpu},       {"isa", c.isa},           {"cores", c.cores},
+          {"compiler", c.compiler}, {"build", c.build},   {"libraries", libs},
+          {"revision", c.revision}, {"date", c.date_utc}};
+}
+
+nlohmann::ordered_json to_json(const AccuracyRecord& r) {
+  return {
+      {"impl", r.impl},
+      {"dtype", to_string(r.dtype)},
+      {"family", r.family},
+      {"n", r.n},
+      {"rows", r.rows},
+      {"max_ulp_normal", number(r.max_ulp_normal)},
+      {"max_ulp_subnormal", number(r.max_ulp_subnormal)},
+      {"p99_ulp", number(r.p99_ulp)},
+      {"mean_ulp", number(r.mean_ulp)},
+      {"outputs", r.outputs},
+      {"not_cr", r.not_cr},
+      {"flushed", r.flushed},
+      {"max_rel", number(r.max_rel)},
+      {"normwise", number(r.normwise)},
+      {"bound_ratio", number(r.bound_ratio)},
+      {"sum_error", number(r.sum_error)},
+      {"kl", number(r.kl)},
+      {"order_violations", r.order_violations},
+      {"tie_mismatches", r.tie_mismatches},
+      {"nonfinite", r.nonfinite},
+      {"policy_ok", r.policy_ok},
+      {"produces", r.produces},
+      {"budget", number(r.budget)},
+      {"budget_applies", r.budget_applies},
+      {"verdict", r.verdict},
+      {"failure", r.failure},
+      {"worst_normal", worst_json(r.worst_normal)},
+      {"worst_subnormal", worst_json(r.worst_subnormal)},
+  };
+}
+
+nlohmann::ordered_json accuracy_json(const AccuracyRun& run, const AccuracyMeta& meta) {
+  nlohmann::ordered_json context = context_json(meta.context);
+  context["wall_seconds"] = meta.wall_seconds;
+  context["threads"] = meta.threads;
+  context["reference_cpu_seconds"] = run.reference_seconds;
+  context["seeds"] = meta.seeds;
+  nlohmann::ordered_json records = nlohmann::ordered_json::array();
+  for (const AccuracyRecord& r : run.records) records.push_back(to_json(r));
+  return {{"context", context}, {"records", records}};
+}
+
+std::string accuracy_csv(const AccuracyRun& run) {
+  std::ostringstream out;
+  bool header = true;
+  for (const AccuracyRecord& r : run.records) {
+    const nlohmann::ordered_json j = to_json(r);
+    if (header) {
+      std::string sep;
+      for (const auto& [key, value] : j.items())
+        if (!value.is_object()) out << sep << key, sep = ",";
+      out << '\n';
+      header = false;
+    }
+    std::string sep;
+    for (const auto& [key, value] : j.items()) {
+      if (value.is_object()) continue;
+      out << sep;
+      sep = ",";
+      if (value.is_string()) {
+        std::string s = value.get<std::string>();
+        if (s.find_first_of(",\"\n") != std::string::npos) {
+          std::string q = "\"";
+          for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+          s = q + "\"";
+        }
+        out << s;
+      } else if (!value.is_null()) {
+        out << value.dump();
+      }
+    }
+    out << '\n';
+  }
+  return out.str();
+}
+
+}  // namespace smx

@@ -1,0 +1,29 @@
+// accuracy.json: {"context": {...}, "records": [AccuracyRecord...]}; the
+// schema is documented in README.md ("accuracy.json"). Numbers that are not
+// finite (an infinite KL divergence, a missing budget) are null.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "lab/accuracy/record.hpp"
+#include "lab/accuracy/runner.hpp"
+#include "lab/run_context.hpp"
+
+namespace smx {
+
+struct AccuracyMeta {
+  RunContext context;
+  double wall_seconds = 0;
+  unsigned threads = 0;
+  std::vector<std::uint64_t> seeds;
+};
+
+nlohmann::ordered_json to_json(const AccuracyRecord& r);
+nlohmann::ordered_json accuracy_json(const AccuracyRun& run, const AccuracyMeta& meta);
+nlohmann::ordered_json context_json(const RunContext& c);
+
+// The same records as CSV, one line each, header first.
+std::string accuracy_csv(const AccuracyRun& run);
+
+}  // namespace smx

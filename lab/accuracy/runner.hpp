@@ -1,0 +1,23 @@
+// Runs an accuracy grid over all cores: the reference is computed once per
+// input and shared by every implementation; results are merged in a fixed
+// order, so the same grid gives the same numbers byte for byte.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "lab/accuracy/grid.hpp"
+#include "lab/accuracy/record.hpp"
+
+namespace smx {
+
+struct AccuracyRun {
+  std::vector<AccuracyRecord> records;  // grid order: dtype, family, n, impl
+  double reference_seconds = 0;         // CPU time spent in the reference
+};
+
+// progress(done, total) is called from the calling thread as work completes.
+AccuracyRun run_accuracy(const AccuracyGrid& grid, unsigned threads,
+                         const std::function<void(std::size_t, std::size_t)>& progress = {});
+
+}  // namespace smx

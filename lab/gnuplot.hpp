@@ -1,0 +1,27 @@
+// Figures drawn by gnuplot (Debian's gnuplot-nox): a script in, a PNG out,
+// written beside the target and renamed, like every other report file.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace smx {
+
+struct Series {
+  std::string title;
+  std::vector<std::pair<double, double>> points;
+};
+
+struct Plot {
+  std::string title, xlabel, ylabel;
+  bool logx = false, logy = false;
+  std::string style = "linespoints";  // gnuplot "with" style
+  std::vector<Series> series;
+};
+
+// Throws std::runtime_error when gnuplot is missing or fails.
+void draw(const Plot& plot, const std::filesystem::path& png);
+
+}  // namespace smx
