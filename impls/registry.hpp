@@ -11,6 +11,11 @@
 
 namespace smx {
 
+// The element types the suite measures.
+enum class Dtype { f32, f64 };
+template <class T> constexpr Dtype dtype_of = sizeof(T) == 4 ? Dtype::f32 : Dtype::f64;
+constexpr std::string_view to_string(Dtype d) { return d == Dtype::f32 ? "f32" : "f64"; }
+
 // y may alias x; n == 0 is a no-op; no alignment beyond the element's.
 template <class T> using row_fn = void (*)(const T* x, T* y, std::size_t n);
 
@@ -72,6 +77,7 @@ struct Impl {
     if constexpr (std::is_same_v<T, float>) return batch_f32; else return batch_f64;
   }
   template <class T> bool provides() const { return softmax<T>() != nullptr; }
+  bool provides(Dtype d) const { return d == Dtype::f32 ? provides<float>() : provides<double>(); }
 };
 
 // Every implementation compiled in, in list order (impls/list.hpp).
