@@ -42,6 +42,15 @@ std::string_view to_string(PosInf p) {
   return "?";
 }
 
+std::string_view to_string(Subnormals s) {
+  switch (s) {
+    case Subnormals::kept: return "kept";
+    case Subnormals::flushed: return "flushed";
+    case Subnormals::unclaimed: return "unclaimed";
+  }
+  return "?";
+}
+
 std::string_view to_string(Domain d) {
   switch (d) {
     case Domain::all_finite: return "all finite";

@@ -27,7 +27,7 @@ Impl stable() {
       .summary = "max-shifted: exp(x_i - max) / sum, three scalar passes",
       .softmax_f32 = stable<float>,
       .softmax_f64 = stable<double>,
-      .budget = {.f32 = {2, 1}, .f64 = {2, 1}},
+      .budget = {.f32 = {1, 1, 1}, .f64 = {1, 1, 1}},
       .all_neg_inf = AllNegInf::nan,
       .pos_inf = PosInf::nan_row,
   };

@@ -30,7 +30,9 @@ std::string cpu_model() {
 std::string isa_list() {
   std::string out;
   const auto add = [&](const char* name, bool has) {
-    if (has) out += (out.empty() ? "" : " ") + std::string(name);
+    if (!has) return;
+    if (!out.empty()) out.push_back(' ');
+    out.append(name);
   };
   __builtin_cpu_init();
   add("sse4.2", __builtin_cpu_supports("sse4.2"));

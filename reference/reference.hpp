@@ -5,7 +5,12 @@
 // Two tiers (Ziv's strategy): a fast long-double evaluation with a rigorous
 // error bound decides the rounding of almost every output; an output whose
 // rounding the bound cannot decide is recomputed in multiprecision, at
-// doubling precision until it is decided.
+// doubling precision until it is decided (128 to 4096 bits; beyond that
+// std::runtime_error, naming the row: it would be a bug, since these values
+// are transcendental except in the exact cases handled directly).
+//
+// All functions are thread-safe (no shared mutable state) and may be called
+// from several threads at once.
 #pragma once
 
 #include <cstddef>
@@ -16,6 +21,8 @@ namespace smx::ref {
 
 // Which Boost.Multiprecision backend the fallback tier uses. The two are
 // independent implementations; the tests require them to agree bit for bit.
+// mpfr uses mpfr_float_backend at fixed precisions, not the runtime-precision
+// mpfr_float, whose default precision is a process-wide static in Boost 1.74.
 enum class Backend { mpfr, cpp_bin_float };
 
 struct Options {
@@ -28,8 +35,9 @@ struct Options {
 struct Stats {
   std::uint64_t fast = 0;      // decided by the long-double tier
   std::uint64_t fallback = 0;  // needed multiprecision
-  std::uint64_t special = 0;   // exact by construction (0, 1/k, NaN, limits)
-  unsigned max_precision_bits = 0;
+  std::uint64_t special = 0;   // exact by construction (0, 1/k, NaN, limits),
+                               // including outputs certain to underflow to 0
+  unsigned max_precision_bits = 0;  // highest multiprecision used; 0 if none
 };
 
 // Special inputs get the mathematical answer: any NaN -> NaN row; some +inf
@@ -38,6 +46,8 @@ struct Stats {
 //
 // rounded: RN(r) in T. value (may be empty): r itself to about 60 bits, as a
 // long double, for ulp errors measured against the exact value, not RN(r).
+// rounded must have x's size (it may alias x); value is empty or the same
+// size; otherwise std::invalid_argument. n == 0 is a no-op.
 template <class T>
 Stats softmax(std::span<const T> x, std::span<T> rounded, std::span<long double> value = {},
               const Options& options = {});

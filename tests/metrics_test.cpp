@@ -61,7 +61,7 @@ TEST_CASE("metrics: order violations and tie mismatches count pairs", "[metrics]
       {{1, 2, 3}, {0.1f, 0.3f, 0.2f}, 1, 0},
       {{3, 2, 1}, {0.1f, 0.2f, 0.3f}, 3, 0},                  // fully reversed
       {{1, 1, 1, 2}, {0.2f, 0.2f, 0.3f, 0.5f}, 0, 2},         // ties broken: not an order violation
-      {{1, 1, 2, 2}, {0.3f, 0.1f, 0.2f, 0.2f}, 1, 1},         // 0.3 at x=1 above 0.2 at x=2 (once)
+      {{1, 1, 2, 2}, {0.3f, 0.1f, 0.2f, 0.2f}, 2, 1},         // 0.3 at x=1 above both 0.2 at x=2
       {{-INFINITY, -INFINITY, 0}, {0, 0, 1}, 0, 0},
       {{0, NAN, 1}, {0.2f, 0.5f, 0.1f}, 1, 0},                // NaN entries left out
       {{1, 1}, {NAN, NAN}, 0, 1},                              // NaN equals nothing

@@ -73,13 +73,13 @@ std::string accuracy_csv(const AccuracyRun& run) {
   for (const AccuracyRecord& r : run.records) {
     const nlohmann::ordered_json j = to_json(r);
     if (header) {
-      std::string sep;
+      const char* sep = "";
       for (const auto& [key, value] : j.items())
         if (!value.is_object()) out << sep << key, sep = ",";
       out << '\n';
       header = false;
     }
-    std::string sep;
+    const char* sep = "";
     for (const auto& [key, value] : j.items()) {
       if (value.is_object()) continue;
       out << sep;

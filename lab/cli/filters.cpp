@@ -18,12 +18,12 @@ std::string_view trim(std::string_view s) {
 }
 
 std::string bad_value(std::string_view value, std::string_view option, std::string_view expected) {
-  return "bad value " + quote(value) + " for --" + std::string(option) + " (expected " + std::string(expected) + ")";
+  return cat({"bad value ", quote(value), " for --", option, ": expected ", expected});
 }
 
 std::string valid_impl_names() {
   std::string names;
-  for (const Impl& impl : all_impls()) names += (names.empty() ? "" : ", ") + std::string(impl.name);
+  for (const Impl& impl : all_impls()) names.append(names.empty() ? "" : ", ").append(impl.name);
   return names;
 }
 
@@ -31,17 +31,16 @@ std::string valid_impl_names() {
 
 std::vector<std::string> split_list(std::string_view value, std::string_view option) {
   std::vector<std::string> items;
+  std::string_view rest = value;
   while (true) {
-    const std::size_t comma = value.find(',');
-    const std::string_view item = trim(value.substr(0, comma));
-    if (item.empty()) throw UsageError("empty item in --" + std::string(option) + " list " + quote(value));
+    const std::size_t comma = rest.find(',');
+    const std::string_view item = trim(rest.substr(0, comma));
+    if (item.empty()) throw UsageError(cat({"empty item in --", option, " list ", quote(value)}));
     items.emplace_back(item);
     if (comma == std::string_view::npos) return items;
-    value.remove_prefix(comma + 1);
+    rest.remove_prefix(comma + 1);
   }
 }
-
-std::string_view to_string(Dtype d) { return d == Dtype::f32 ? "f32" : "f64"; }
 
 std::vector<Dtype> parse_dtypes(std::string_view value, bool allow_both) {
   const std::string_view expected = allow_both ? "f32, f64 or both" : "f32 or f64";
@@ -96,11 +95,11 @@ std::vector<ImplChoice> parse_impls(std::span<const std::string> values) {
           add(impl, false);
           any = true;
         }
-        if (!any) throw UsageError("no implementation matches " + quote(item) + " (valid: " + valid_impl_names() + ")");
+        if (!any) throw UsageError(cat({"no implementation matches ", quote(item), "; valid: ", valid_impl_names()}));
       } else if (const Impl* impl = find(item)) {
         add(*impl, true);
       } else {
-        throw UsageError("unknown implementation " + quote(item) + " (valid: " + valid_impl_names() + ")");
+        throw UsageError(cat({"unknown implementation ", quote(item), "; valid: ", valid_impl_names()}));
       }
     }
   }

@@ -17,9 +17,7 @@ namespace smx::cli {
 // ("a,,b", "", "a,") is an error: it is always a typo.
 std::vector<std::string> split_list(std::string_view value, std::string_view option);
 
-enum class Dtype { f32, f64 };
-std::string_view to_string(Dtype);
-
+// Dtype and to_string(Dtype) come from impls/registry.hpp.
 // --dtype: "f32", "f64", or (when allow_both) "both", "all" or "f32,f64".
 // Result in the order f32, f64, without duplicates.
 std::vector<Dtype> parse_dtypes(std::string_view value, bool allow_both);

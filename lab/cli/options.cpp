@@ -50,8 +50,8 @@ Args parse_args(std::span<const std::string_view> argv, std::span<const OptionSp
   std::size_t positionals = 0;
   auto add_positional = [&](std::string_view a) {
     if (++positionals > max_positionals)
-      throw UsageError(max_positionals == 0 ? "unexpected argument " + quote(a)
-                                            : "too many arguments (at " + quote(a) + ")");
+      throw UsageError(max_positionals == 0 ? cat({"unexpected argument ", quote(a)})
+                                            : cat({"too many arguments (at ", quote(a), ")"}));
     args.items.push_back({{}, std::string(a)});
   };
   bool options_done = false;
@@ -65,21 +65,21 @@ Args parse_args(std::span<const std::string_view> argv, std::span<const OptionSp
       options_done = true;
       continue;
     }
-    if (!a.starts_with("--")) throw UsageError("unknown option " + quote(a));
+    if (!a.starts_with("--")) throw UsageError(cat({"unknown option ", quote(a)}));
     const std::size_t eq = a.find('=');
     const std::string_view name = a.substr(2, eq == std::string_view::npos ? std::string_view::npos : eq - 2);
     const auto spec = std::find_if(specs.begin(), specs.end(), [&](const OptionSpec& s) { return s.name == name; });
-    if (spec == specs.end()) throw UsageError("unknown option " + quote(a.substr(0, eq)));
-    const std::string shown = "'--" + std::string(spec->name) + "'";
+    if (spec == specs.end()) throw UsageError(cat({"unknown option ", quote(a.substr(0, eq))}));
+    const std::string shown = cat({"'--", spec->name, "'"});
     if (spec->value_name.empty()) {
-      if (eq != std::string_view::npos) throw UsageError("option " + shown + " takes no value");
+      if (eq != std::string_view::npos) throw UsageError(cat({"option ", shown, " takes no value"}));
       args.items.push_back({spec->name, {}});
     } else if (eq != std::string_view::npos) {
       args.items.push_back({spec->name, std::string(a.substr(eq + 1))});
     } else {
       // "--impl --dtype f64" is a forgotten value, not an impl named "--dtype".
       if (i + 1 == argv.size() || (argv[i + 1].starts_with("--") && argv[i + 1].size() > 2))
-        throw UsageError("option " + shown + " needs a value (" + std::string(spec->value_name) + ")");
+        throw UsageError(cat({"option ", shown, " needs a value (", spec->value_name, ")"}));
       args.items.push_back({spec->name, std::string(argv[++i])});
     }
   }
@@ -89,8 +89,8 @@ Args parse_args(std::span<const std::string_view> argv, std::span<const OptionSp
 std::string options_help(std::span<const OptionSpec> specs) {
   std::vector<std::pair<std::string, std::string_view>> entries;
   for (const OptionSpec& s : specs) {
-    std::string left = "--" + std::string(s.name);
-    if (!s.value_name.empty()) left += " " + std::string(s.value_name);
+    std::string left = cat({"--", s.name});
+    if (!s.value_name.empty()) left.append(" ").append(s.value_name);
     entries.emplace_back(std::move(left), s.help);
   }
   entries.emplace_back("-h, --help", "show this help and exit");
@@ -102,7 +102,9 @@ std::string options_help(std::span<const OptionSpec> specs) {
     bool first = true;
     while (true) {
       const std::size_t nl = rest.find('\n');
-      out += "  " + (first ? left : std::string()) + std::string(width - (first ? left.size() : 0) + 2, ' ');
+      out += "  ";
+      if (first) out += left;
+      out.append(width - (first ? left.size() : 0) + 2, ' ');
       out += rest.substr(0, nl);
       out += '\n';
       if (nl == std::string_view::npos) break;

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <type_traits>
 
+#include "impls/registry.hpp"
 #include "lab/cli/errors.hpp"
 #include "lab/cli/text.hpp"
 
@@ -27,13 +28,13 @@ bool parse_value(const std::string& token, T& value, std::string* why) {
   // strtof skips leading blanks and stops at an embedded NUL: neither may
   // pass as "the whole token".
   if (token.empty() || is_blank(token[0]) || end != begin + token.size()) {
-    if (why) *why = "cannot parse " + quote(token) + " as a number";
+    if (why) *why = cat({"cannot parse ", quote(token), " as a number"});
     return false;
   }
   // ERANGE also flags underflow, which is fine (correctly rounded to a
   // subnormal or zero); only a finite literal that became inf is an error.
   if (err == ERANGE && std::isinf(value)) {
-    if (why) *why = quote(token) + " is out of range for " + (std::is_same_v<T, float> ? "f32" : "f64");
+    if (why) *why = cat({quote(token), " is out of range for ", to_string(dtype_of<T>)});
     return false;
   }
   return true;
@@ -47,8 +48,8 @@ void parse_rows(const RowText& source, std::vector<std::vector<T>>& rows) {
   bool after_comma = false;  // a comma was read and no value has followed yet
 
   auto fail = [&](const std::string& what) {
-    std::string msg = "row " + std::to_string(rows.size() + 1) + ", column " + std::to_string(row.size() + 1) + ": " + what;
-    if (!source.origin.empty()) msg += " (" + source.origin + " line " + std::to_string(line) + ")";
+    std::string msg = cat({"row ", std::to_string(rows.size() + 1), ", column ", std::to_string(row.size() + 1), ": ", what});
+    if (!source.origin.empty()) msg += cat({" (", source.origin, " line ", std::to_string(line), ")"});
     throw InputError(msg);
   };
   auto end_row = [&] {

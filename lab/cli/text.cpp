@@ -5,6 +5,15 @@
 
 namespace smx::cli {
 
+std::string cat(std::initializer_list<std::string_view> pieces) {
+  std::size_t n = 0;
+  for (const std::string_view p : pieces) n += p.size();
+  std::string out;
+  out.reserve(n);
+  for (const std::string_view p : pieces) out.append(p);
+  return out;
+}
+
 std::string quote(std::string_view text, std::size_t max_chars) {
   std::string out = "'";
   std::size_t shown = 0;
@@ -23,7 +32,8 @@ std::string quote(std::string_view text, std::size_t max_chars) {
     }
     ++shown;
   }
-  return out + "'";
+  out += '\'';
+  return out;
 }
 
 std::string csv_field(std::string_view text) {
@@ -33,7 +43,8 @@ std::string csv_field(std::string_view text) {
     if (c == '"') out += '"';
     out += c;
   }
-  return out + "\"";
+  out += '"';
+  return out;
 }
 
 std::size_t display_width(std::string_view text) {
@@ -63,6 +74,41 @@ void Table::write(std::ostream& out, std::string_view indent) const {
     line += '\n';
     out << line;
   }
+}
+
+void write_wrapped(std::ostream& out, const Column& labels, const std::vector<ColumnGroup>& groups,
+                   std::size_t max_width, std::string_view indent) {
+  const auto width_of = [](const Column& c) {
+    std::size_t w = 0;
+    for (const std::string& cell : c.cells) w = std::max(w, display_width(cell));
+    return w;
+  };
+  const std::size_t base = indent.size() + width_of(labels);
+  std::size_t g = 0;
+  bool first_block = true;
+  do {
+    // Take groups while they fit; always at least one, so a huge cell still prints.
+    std::vector<const Column*> cols{&labels};
+    std::size_t width = base;
+    for (; g < groups.size(); ++g) {
+      std::size_t w = 0;
+      for (const Column& c : groups[g]) w += 2 + width_of(c);
+      if (cols.size() > 1 && width + w > max_width) break;
+      width += w;
+      for (const Column& c : groups[g]) cols.push_back(&c);
+    }
+    std::vector<Table::Align> align;
+    for (const Column* c : cols) align.push_back(c->align);
+    Table t(std::move(align));
+    for (std::size_t line = 0; line < labels.cells.size(); ++line) {
+      std::vector<std::string> row;
+      for (const Column* c : cols) row.push_back(line < c->cells.size() ? c->cells[line] : std::string());
+      t.add(std::move(row));
+    }
+    if (!first_block) out << '\n';
+    t.write(out, indent);
+    first_block = false;
+  } while (g < groups.size());
 }
 
 }  // namespace smx::cli

@@ -1,31 +1,27 @@
 // Small text helpers shared by the commands: quoting user input into error
-// messages, exact float formatting, CSV fields and aligned tables.
+// messages, CSV fields and aligned tables.
 #pragma once
 
-#include <charconv>
-#include <cmath>
 #include <cstddef>
+#include <initializer_list>
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "lab/float_text.hpp"  // smx::shortest: exact round-trip float text
+
 namespace smx::cli {
+
+// Joins the pieces. Used instead of "literal" + std::string chains, on which
+// g++ 12 at -O2 and above warns falsely (-Wrestrict, GCC PR 105329) and CI
+// builds with -Werror.
+std::string cat(std::initializer_list<std::string_view> pieces);
 
 // 'text' for an error message: control characters escaped (the message must
 // stay one line) and long input cut short, so garbage input gives a readable
 // line, not a megabyte.
 std::string quote(std::string_view text, std::size_t max_chars = 40);
-
-// Shortest decimal that reads back to exactly v (std::to_chars); NaN of any
-// sign or payload is "nan", infinities "inf" and "-inf".
-template <class T>
-std::string shortest(T v) {
-  if (std::isnan(v)) return "nan";
-  char buf[64];
-  const auto res = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, res.ptr);
-}
 
 // An RFC 4180 field: quoted when it holds a comma, quote or line break.
 std::string csv_field(std::string_view text);
@@ -45,5 +41,17 @@ class Table {
   std::vector<Align> align_;
   std::vector<std::vector<std::string>> rows_;
 };
+
+// A table stored by columns, for output too wide for one screen: the
+// columns after the first (the labels) come in groups that stay together
+// (a value and its error), and groups that do not fit in max_width go to
+// another block below, labels repeated, blocks one blank line apart.
+struct Column {
+  Table::Align align = Table::Align::left;
+  std::vector<std::string> cells;  // one per line; the same count in every column
+};
+using ColumnGroup = std::vector<Column>;
+void write_wrapped(std::ostream& out, const Column& labels, const std::vector<ColumnGroup>& groups,
+                   std::size_t max_width, std::string_view indent = "");
 
 }  // namespace smx::cli

@@ -1,0 +1,62 @@
+// Constants of the exponential every vectorized path evaluates. Data only (no
+// functions), so the ISA-flagged translation units may include it safely.
+//
+// e = exp(s) * 2^64 for s = x - max in [cutoff, 0]:
+//   k = round(s / ln 2), by adding the magic number (puts k in the low bits);
+//   r = (s - k ln2_hi) - k ln2_lo + t, where t is the rounding error of
+//       s = x - max (so the exponential is of the exact difference) and
+//       s - k ln2_hi is exact (Cody-Waite; ln2_hi has spare trailing zeros);
+//   exp(r) ~ 1 + r + r^2 Q(r) on |r| <= 0.3467, Q minimax (Remez);
+//   e = exp(r) * 2^(k + 64).
+// The 2^64 keeps every e with s >= cutoff normal, so an output in the
+// subnormal range is rounded once, by the final e * (1/sum), not twice.
+// Below the cutoff the exact softmax rounds to 0 and e is set to exactly 0.
+#pragma once
+
+#include <cstdint>
+
+namespace smx::simd::exp_constants {
+
+struct F32 {
+  static constexpr float log2e = 0x1.715476p+0f;
+  static constexpr float ln2_hi = 0x1.62e4p-1f;     // 15 bits: k * ln2_hi exact for |k| < 2^9
+  static constexpr float ln2_lo = 0x1.7f7d1cp-20f;  // ln 2 - ln2_hi
+  static constexpr float magic = 0x1.8p23f;         // x + magic rounds x to an integer, |x| < 2^22
+  static constexpr float cutoff = -104.0f;          // exp(-104) < 2^-150: rounds to 0
+  static constexpr int scale_log2 = 64;             // e carries a factor 2^64
+  static constexpr std::uint32_t exp_bias = 127;
+  static constexpr int mantissa_bits = 23;
+  // exp(r) = 1 + r + r^2 (c2 + c3 r + ... + c6 r^4), relative error 3.7e-9 (2^-28)
+  // on |r| <= 0.3467 with these float coefficients (weighted Remez on the
+  // relative error of exp, then rounded).
+  static constexpr float c2 = 0x1.fffffcp-2f;
+  static constexpr float c3 = 0x1.555492p-3f;
+  static constexpr float c4 = 0x1.5558f2p-5f;
+  static constexpr float c5 = 0x1.123a0ap-7f;
+  static constexpr float c6 = 0x1.6a23f2p-10f;
+};
+
+struct F64 {
+  static constexpr double log2e = 0x1.71547652b82fep+0;
+  static constexpr double ln2_hi = 0x1.62e42fee00000p-1;  // 32 bits: k * ln2_hi exact for |k| < 2^21
+  static constexpr double ln2_lo = 0x1.a39ef35793c76p-33;
+  static constexpr double magic = 0x1.8p52;
+  static constexpr double cutoff = -746.0;  // exp(-746) < 2^-1075: rounds to 0
+  static constexpr int scale_log2 = 64;
+  static constexpr std::uint64_t exp_bias = 1023;
+  static constexpr int mantissa_bits = 52;
+  // exp(r) = 1 + r + r^2 (c2 + ... + c11 r^9), relative error 1.6e-17 (2^-55.8)
+  // on |r| <= 0.3467 (Remez on the relative error of Q).
+  static constexpr double c2 = 0x1.0000000000001p-1;
+  static constexpr double c3 = 0x1.555555555554dp-3;
+  static constexpr double c4 = 0x1.5555555553d70p-5;
+  static constexpr double c5 = 0x1.11111111144aap-7;
+  static constexpr double c6 = 0x1.6c16c178886bep-10;
+  static constexpr double c7 = 0x1.a01a018c27e73p-13;
+  static constexpr double c8 = 0x1.a019b915c33fbp-16;
+  static constexpr double c9 = 0x1.71de5a478556fp-19;
+  static constexpr double c10 = 0x1.28917f5d9ae99p-22;
+  static constexpr double c11 = 0x1.aeab03a54a3b2p-26;
+};
+
+}  // namespace smx::simd::exp_constants

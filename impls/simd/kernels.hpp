@@ -1,0 +1,27 @@
+// The hand-vectorized softmax kernels, one namespace per instruction set. Each
+// is a row kernel with the registry's contract (impls/registry.hpp): y may
+// alias x, n == 0 is a no-op, no alignment beyond the element's. Only the
+// portable ones run everywhere; the others need the CPU features that
+// impls/vectorized.cpp checks before calling them.
+#pragma once
+
+#include <cstddef>
+
+namespace smx::simd {
+
+namespace avx512 {  // AVX-512 F/DQ/BW/VL (+ AVX2, FMA, BMI2): impls/simd/avx512.cpp
+void softmax_f32(const float* x, float* y, std::size_t n);
+void softmax_f64(const double* x, double* y, std::size_t n);
+}  // namespace avx512
+
+namespace avx2 {  // AVX2, FMA, BMI2: impls/simd/avx2.cpp
+void softmax_f32(const float* x, float* y, std::size_t n);
+void softmax_f64(const double* x, double* y, std::size_t n);
+}  // namespace avx2
+
+namespace portable {  // plain C++ for the compiler to vectorize: impls/simd/portable.cpp
+void softmax_f32(const float* x, float* y, std::size_t n);
+void softmax_f64(const double* x, double* y, std::size_t n);
+}  // namespace portable
+
+}  // namespace smx::simd

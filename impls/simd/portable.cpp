@@ -1,0 +1,234 @@
+// Portable softmax kernels: plain C++ written for the compiler to vectorize at
+// the baseline (SSE2 on x86-64), no intrinsics. Same algorithm as the
+// intrinsics paths (exp_constants.hpp), adapted to having no FMA:
+// - k ln2_hi is an exact product (ln2_hi is short), so s - k ln2_hi is exact
+//   by Sterbenz; exp(r) is summed as 1 + (rh + (rl + r^2 Q(r))), which keeps
+//   the rounding of r and of a non-fused Horner out of the linear part;
+// - the last pass cannot use fma(e, hi, e lo): float multiplies in double
+//   (exact product, one rounding to float), double splits e * hi exactly
+//   (Dekker's product) before adding e * lo.
+// The row is processed in blocks of B lanes (fixed trip count, per-lane
+// accumulators, so the loops vectorize without reassociating anything) and a
+// scalar remainder; both call the same scalar functions, so equal inputs give
+// bit-identical outputs wherever they sit.
+#include <bit>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+
+#include "impls/simd/exp_constants.hpp"
+#include "impls/simd/kernels.hpp"
+
+namespace smx::simd::portable {
+namespace {
+
+namespace ec = smx::simd::exp_constants;
+static_assert(ec::F32::scale_log2 == 64 && ec::F64::scale_log2 == 64, "0x1p64 below is e's scale");
+
+template <class T> struct Traits;
+template <> struct Traits<float> {
+  using C = ec::F32;
+  using U = std::uint32_t;
+  static constexpr std::size_t B = 16;
+  static constexpr float t_bound = 0x1p-17f;  // ulp(104): |t| <= ulp(s)/2 above the cutoff
+  static float q(float r) {  // Q(r) of exp_constants.hpp
+    float p = C::c6 * r + C::c5;
+    p = p * r + C::c4;
+    p = p * r + C::c3;
+    return p * r + C::c2;
+  }
+};
+template <> struct Traits<double> {
+  using C = ec::F64;
+  using U = std::uint64_t;
+  static constexpr std::size_t B = 8;
+  static constexpr double t_bound = 0x1p-43;  // ulp(746)
+  static double q(double r) {
+    double p = C::c11 * r + C::c10;
+    p = p * r + C::c9;
+    p = p * r + C::c8;
+    p = p * r + C::c7;
+    p = p * r + C::c6;
+    p = p * r + C::c5;
+    p = p * r + C::c4;
+    p = p * r + C::c3;
+    return p * r + C::c2;
+  }
+};
+
+// exp(x - m) 2^64 for x - m >= cutoff; below it (-inf included) a value so
+// small that e * (1/sum) rounds to exactly 0. NaN stays NaN. m_neg = -m,
+// cut = the cutoff, as a value the compiler cannot see through (see below).
+// No branches and no masks: only selects between values already computed,
+// which the compiler turns into vector compares and blends (a select guarding
+// arithmetic, or a 64-bit integer mask, keeps GCC from vectorizing at SSE2).
+template <class T>
+inline T exp_shifted(T x, T m, T m_neg, T cut) {
+  using Tr = Traits<T>;
+  using C = typename Tr::C;
+  using U = typename Tr::U;
+  const T s = x - m;
+  // TwoSum: s + t == x - m exactly, so the exponential is of the exact difference.
+  const T b1 = s - x;
+  const T t = (x - (s - b1)) + (m_neg - b1);
+  // Clamp s to the cutoff (a NaN s is kept: the compare is false) and t to
+  // its largest legitimate size (a NaN t from x = -inf becomes finite).
+  const T sc = cut > s ? cut : s;
+  const T t1 = t > -Tr::t_bound ? t : -Tr::t_bound;
+  const T tc = t1 < Tr::t_bound ? t1 : Tr::t_bound;
+  const T kbig = sc * C::log2e + C::magic;  // k = round(s / ln 2) in the low bits
+  const T k = kbig - C::magic;
+  const T rh = sc - k * C::ln2_hi;  // exact
+  const T rl = tc - k * C::ln2_lo;
+  const T r = rh + rl;
+  // 2^(k+64) in the exponent bits; the magic number's high bits shift out.
+  const U bits = (std::bit_cast<U>(kbig) + static_cast<U>(C::exp_bias + C::scale_log2)) << C::mantissa_bits;
+  // 1 + (rh + (rl + r^2 Q(r))): the linear part without r's rounding.
+  const T p = T(1) + (rh + ((r * r) * Tr::q(r) + rl));
+  return p * std::bit_cast<T>(bits);
+}
+
+// max(v, acc) as the hardware max instruction does it: a NaN v loses (the
+// maximum ignores NaN), and reaches every output through the sum instead.
+template <class T>
+inline T max_keep(T v, T acc) { return v > acc ? v : acc; }
+
+struct ScaleF32 {
+  double inv;
+  float operator()(float e) const { return static_cast<float>(static_cast<double>(e) * inv); }
+};
+
+// p + two_prod_err(a, b, p) == a b exactly, for p = a b rounded.
+#if defined(FP_FAST_FMA)
+// A hardware FMA (other targets, or -mfma): exact in one instruction. It is
+// also required for correctness there, since the compiler may then contract
+// the splitting below into FMAs and break it.
+struct Split {
+  double v;
+  explicit Split(double a) : v(a) {}
+};
+inline double two_prod_err(const Split& a, const Split& b, double p) { return std::fma(a.v, b.v, -p); }
+#else
+// Dekker's product: Veltkamp splits each factor into halves whose products are exact.
+struct Split {
+  double h, l;
+  explicit Split(double a) {
+    const double c = a * 134217729.0;  // 2^27 + 1
+    h = c - (c - a);
+    l = a - h;
+  }
+};
+inline double two_prod_err(const Split& a, const Split& b, double p) {
+  return ((a.h * b.h - p) + a.h * b.l + a.l * b.h) + a.l * b.l;
+}
+#endif
+
+// e (hi + lo) 2^-64 rounded once, for hi + lo = 2^64/sum: e hi is split
+// exactly into p + err first. The sum is rounded at y 2^64, in the normal
+// range, where the small terms are exact enough even when y is tiny; taking
+// 2^-64 off after is exact unless y is subnormal.
+struct ScaleF64 {
+  double hi, lo;
+  Split hs;
+  double operator()(double e) const {
+    const double p = e * hi;
+    return (p + (two_prod_err(Split(e), hs, p) + e * lo)) * 0x1p-64;
+  }
+};
+
+template <class T>
+void softmax(const T* x, T* y, std::size_t n) {
+  using Tr = Traits<T>;
+  constexpr std::size_t B = Tr::B;
+  if (n == 0) return;
+
+  // Pass 1: the maximum. Each block is reduced as a tree (no loop-carried
+  // select, which the vectorizer would refuse without fast-math).
+  T mt = -std::numeric_limits<T>::infinity();
+  std::size_t i = 0;
+  for (; i + B <= n; i += B) {
+    T a[B];
+    std::memcpy(a, x + i, sizeof a);
+    for (std::size_t h = B / 2; h > 0; h /= 2)
+      for (std::size_t j = 0; j < h; ++j) a[j] = max_keep(a[j + h], a[j]);
+    mt = max_keep(a[0], mt);
+  }
+  for (; i < n; ++i) mt = max_keep(x[i], mt);
+
+  // Pass 2: e_i = exp(x_i - m) 2^64 into y, summed per lane. Loads of a
+  // block happen before its stores, which keeps in place (y == x) right.
+  const T m = mt, m_neg = -mt;
+  // The cutoff plus 0, but a 0 GCC cannot fold (m - m is NaN for infinite m,
+  // where every output is NaN anyway): with a literal cutoff it splits the
+  // clamp into a branch and then refuses to vectorize the loop.
+  const T cut = Tr::C::cutoff + (m - m);
+  // Lane sums s + c. Float: s in double (2^-53 per term, far below float's
+  // rounding), c = 0. Double: s seeded with 2^65 > every e, so Fast2Sum is
+  // exact and c collects every rounding error (the seed comes off exactly).
+  constexpr double seed = std::is_same_v<T, float> ? 0.0 : 0x1p65;
+  double s[B], c[B] = {};
+  for (std::size_t j = 0; j < B; ++j) s[j] = seed;
+  auto accumulate = [&](std::size_t j, T e) {
+    if constexpr (std::is_same_v<T, float>) {
+      s[j] += static_cast<double>(e);
+    } else {
+      const double u = s[j] + e;
+      c[j] += e - (u - s[j]);
+      s[j] = u;
+    }
+  };
+  for (i = 0; i + B <= n; i += B) {
+    T xb[B], eb[B];
+    std::memcpy(xb, x + i, sizeof xb);
+    for (std::size_t j = 0; j < B; ++j) {
+      eb[j] = exp_shifted(xb[j], m, m_neg, cut);
+      accumulate(j, eb[j]);
+    }
+    std::memcpy(y + i, eb, sizeof eb);
+  }
+  for (; i < n; ++i) {
+    const T e = exp_shifted(x[i], m, m_neg, cut);
+    y[i] = e;
+    accumulate(0, e);
+  }
+  // Merge the lanes exactly (TwoSum): the total is h + l.
+  double h = s[0] - seed, l = c[0];
+  for (std::size_t j = 1; j < B; ++j) {
+    const double d = s[j] - seed, u = h + d, b1 = u - h;
+    l += ((h - (u - b1)) + (d - b1)) + c[j];
+    h = u;
+  }
+  const double sum = h + l;
+  l -= sum - h;
+
+  // Pass 3: y_i = e_i / sum, rounded once (e_i carries 2^64, so does sum).
+  auto scale_all = [&](const auto& scale) {
+    for (i = 0; i + B <= n; i += B) {
+      T eb[B];
+      std::memcpy(eb, y + i, sizeof eb);
+      for (std::size_t j = 0; j < B; ++j) eb[j] = scale(eb[j]);
+      std::memcpy(y + i, eb, sizeof eb);
+    }
+    for (; i < n; ++i) y[i] = scale(y[i]);
+  };
+  if constexpr (std::is_same_v<T, float>) {
+    scale_all(ScaleF32{1.0 / sum});
+  } else {
+    const double h1 = 1.0 / sum;
+    // 1 - sum h1 exactly: 1 - p is exact (p is within 2^-52 of 1), less p's rounding error.
+    const double p = sum * h1;
+    const double l1 = ((1.0 - p) - two_prod_err(Split(sum), Split(h1), p) - l * h1) * h1;
+    const double hi = h1 * 0x1p64, lo = l1 * 0x1p64;  // exact: sum >= 2^64
+    scale_all(ScaleF64{hi, lo, Split(hi)});
+  }
+}
+
+}  // namespace
+
+void softmax_f32(const float* x, float* y, std::size_t n) { softmax(x, y, n); }
+void softmax_f64(const double* x, double* y, std::size_t n) { softmax(x, y, n); }
+
+}  // namespace smx::simd::portable

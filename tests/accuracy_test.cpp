@@ -1,0 +1,96 @@
+// The accuracy report: the record schema other tools read, the verdict
+// logic, determinism across thread counts, and an end-to-end run of the CLI.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+
+#include "lab/accuracy/accuracy_json.hpp"
+#include "lab/accuracy/runner.hpp"
+#include "tests/support.hpp"
+
+using namespace smx;
+
+namespace {
+
+AccuracyGrid small_grid(std::vector<const Impl*> impls, std::vector<const char*> families,
+                        std::vector<std::size_t> sizes = {8, 100}) {
+  AccuracyGrid g;
+  g.impls = std::move(impls);
+  g.dtypes = {Dtype::f32, Dtype::f64};
+  for (const char* f : families) g.families.push_back(find_family(f));
+  g.sizes = std::move(sizes);
+  g.seeds = {1, 2};
+  return g;
+}
+
+const AccuracyRecord& record(const AccuracyRun& run, std::string_view impl, std::string_view family, Dtype d,
+                             std::size_t n) {
+  for (const AccuracyRecord& r : run.records)
+    if (r.impl == impl && r.family == family && r.dtype == d && r.n == n) return r;
+  FAIL("no record for " << impl << " " << family << " n=" << n);
+  throw std::logic_error("unreachable");  // FAIL has thrown already
+}
+
+}  // namespace
+
+TEST_CASE("accuracy: one record per (impl, dtype, family, n) with every documented field", "[accuracy]") {
+  const auto grid = small_grid({find("stable"), find("naive")}, {"normal-1", "masked-all"});
+  const AccuracyRun run = run_accuracy(grid, 2);
+  CHECK(run.records.size() == 2 * 2 * 2 * 2);
+  const nlohmann::ordered_json j = accuracy_json(run, {collect_run_context(), 1.5, 2, {1, 2}});
+  for (const char* key : {"cpu", "isa", "compiler", "build", "libraries", "revision", "date", "wall_seconds", "threads"})
+    CHECK(j["context"].contains(key));
+  for (const auto& rec : j["records"]) {
+    for (const char* key : {"impl", "dtype", "family", "n", "max_ulp_normal", "max_ulp_subnormal", "p99_ulp", "mean_ulp",
+                            "not_cr", "max_rel", "normwise", "bound_ratio", "sum_error", "kl", "order_violations",
+                            "tie_mismatches", "nonfinite", "policy_ok", "budget", "verdict"})
+      CHECK(rec.contains(key));
+    CHECK((rec["dtype"] == "f32" || rec["dtype"] == "f64"));
+    CHECK((rec["verdict"] == "pass" || rec["verdict"] == "fail" || rec["verdict"] == "no claim"));
+  }
+  // Every record's row count: random family 2 seeds, fixed family 1.
+  CHECK(record(run, "stable", "normal-1", Dtype::f32, 8).rows == 2);
+  CHECK(record(run, "stable", "masked-all", Dtype::f32, 8).rows == 1);
+}
+
+TEST_CASE("accuracy: verdicts follow the declarations", "[accuracy]") {
+  const Impl& stable = *find("stable");
+  Impl too_strict = stable;  // the same kernel claiming to be correctly rounded to 0 ulp
+  too_strict.name = "too-strict";
+  too_strict.budget = {.f32 = {0, 0}, .f64 = {0, 0}};
+  Impl wrong_policy = stable;  // produces NaN for an all -inf row but declares zeros
+  wrong_policy.name = "wrong-policy";
+  wrong_policy.all_neg_inf = AllNegInf::zeros;
+
+  const auto grid = small_grid({&stable, find("naive"), &too_strict, &wrong_policy},
+                               {"normal-1", "offset", "masked-all"});
+  const AccuracyRun run = run_accuracy(grid, 2);
+  CHECK(record(run, "stable", "normal-1", Dtype::f32, 100).verdict == "pass");
+  CHECK(record(run, "stable", "offset", Dtype::f32, 100).verdict == "pass");
+  CHECK(record(run, "stable", "masked-all", Dtype::f32, 8).produces == "NaN row");
+
+  const AccuracyRecord& naive_offset = record(run, "naive", "offset", Dtype::f32, 100);
+  CHECK(naive_offset.verdict == "no claim");  // exp(1e4) overflows: outside its declared domain
+  CHECK(naive_offset.nonfinite == 100 * 2);
+
+  const AccuracyRecord& strict = record(run, "too-strict", "normal-1", Dtype::f64, 100);
+  CHECK(strict.verdict == "fail");
+  CHECK(strict.policy_ok);
+  CHECK(strict.failure.find("ulp error") != std::string::npos);
+
+  const AccuracyRecord& policy = record(run, "wrong-policy", "masked-all", Dtype::f32, 8);
+  CHECK(policy.verdict == "fail");
+  CHECK_FALSE(policy.policy_ok);
+}
+
+TEST_CASE("accuracy: the same grid gives the same records whatever the thread count", "[accuracy]") {
+  const auto grid = small_grid({find("stable"), find("vectorized")}, {"normal-10", "wide", "ties"}, {7, 33, 1000});
+  const AccuracyRun one = run_accuracy(grid, 1), two = run_accuracy(grid, 2);
+  REQUIRE(one.records.size() == two.records.size());
+  for (std::size_t i = 0; i < one.records.size(); ++i) CHECK(to_json(one.records[i]) == to_json(two.records[i]));
+}

@@ -1,0 +1,371 @@
+// softmax-lab as a user runs it: the built binary (SMX_CLI_PATH), its exit
+// status, stdout and stderr; plus the command table in process.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "impls/registry.hpp"
+#include "lab/cli/command.hpp"
+#include "lab/cli/text.hpp"
+#include "lab/families.hpp"
+#include "lab/float_text.hpp"
+#include "reference/metrics.hpp"
+#include "reference/reference.hpp"
+
+extern char** environ;
+
+namespace {
+
+struct Run {
+  int status = -1;  // exit status, or 128 + signal
+  std::string out, err;
+};
+
+// A file in the temp directory, removed with the object.
+struct TempFile {
+  std::string path;
+  explicit TempFile(const std::string& content = "") {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "smx_cli_XXXXXX").string();
+    const int fd = mkstemp(tmpl.data());
+    REQUIRE(fd >= 0);
+    REQUIRE(write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()));
+    close(fd);
+    path = tmpl;
+  }
+  ~TempFile() { std::remove(path.c_str()); }
+  std::string read() const {
+    std::ifstream f(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(f), {}};
+  }
+};
+
+// Runs the binary with args, stdin from `input`; no shell, so no quoting.
+// stdout_fd >= 0 replaces stdout (the closed-pipe test).
+Run run_cli(const std::vector<std::string>& args, const std::string& input = "", int stdout_fd = -1) {
+  TempFile in(input), out, err;
+  std::vector<char*> argv{const_cast<char*>(SMX_CLI_PATH)};
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, in.path.c_str(), O_RDONLY, 0);
+  if (stdout_fd >= 0) posix_spawn_file_actions_adddup2(&fa, stdout_fd, 1);
+  else posix_spawn_file_actions_addopen(&fa, 1, out.path.c_str(), O_WRONLY | O_TRUNC, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, err.path.c_str(), O_WRONLY | O_TRUNC, 0);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, SMX_CLI_PATH, &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  REQUIRE(rc == 0);
+  int ws = 0;
+  REQUIRE(waitpid(pid, &ws, 0) == pid);
+  Run r;
+  r.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+  r.out = out.read();
+  r.err = err.read();
+  return r;
+}
+
+std::size_t lines(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')); }
+
+std::vector<std::string> split(const std::string& line, char sep) {
+  std::vector<std::string> out;
+  std::stringstream ss(line);
+  for (std::string field; std::getline(ss, field, sep);) out.push_back(field);
+  if (!line.empty() && line.back() == sep) out.emplace_back();
+  return out;
+}
+
+template <class T>
+T read_back(const std::string& s) {
+  char* end = nullptr;
+  const T v = sizeof(T) == 4 ? static_cast<T>(std::strtof(s.c_str(), &end)) : static_cast<T>(std::strtod(s.c_str(), &end));
+  REQUIRE(end == s.c_str() + s.size());
+  return v;
+}
+
+template <class T>
+bool same_bits(T a, T b) {
+  return (std::isnan(a) && std::isnan(b)) || (a == b && std::signbit(a) == std::signbit(b));
+}
+
+}  // namespace
+
+TEST_CASE("cli: --help of every command exits 0 and shows its usage", "[cli]") {
+  const Run top = run_cli({"--help"});
+  CHECK(top.status == 0);
+  CHECK(top.err.empty());
+  CHECK(run_cli({}).out == top.out);
+  for (const smx::cli::Command& cmd : smx::cli::all_commands()) {
+    const std::string name(cmd.name);
+    CAPTURE(name);
+    CHECK(top.out.find("\n  " + name + " ") != std::string::npos);  // listed in the usage
+    for (const std::vector<std::string>& argv :
+         {std::vector<std::string>{name, "--help"}, {name, "-h"}, {"help", name}, {name, "--bogus", "--help"}}) {
+      const Run r = run_cli(argv);
+      CHECK(r.status == 0);
+      CHECK(r.err.empty());
+      CHECK(r.out.starts_with("usage: softmax-lab " + name));
+      CHECK(r.out.find("options:\n") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("cli: bad arguments exit 2 with exactly one line on stderr", "[cli]") {
+  struct Case {
+    std::vector<std::string> argv;
+    std::string message;  // the whole stderr line, without the newline
+  };
+  const std::vector<Case> cases = {
+      {{"eval", "--fomat", "csv", "1"}, "softmax-lab: eval: unknown option '--fomat' (see softmax-lab eval --help)"},
+      {{"lst"}, "softmax-lab: unknown command 'lst' (see softmax-lab --help)"},
+      {{"--fomat"}, "softmax-lab: unknown option '--fomat' (see softmax-lab --help)"},
+      {{"help", "nope"}, "softmax-lab: help: unknown command 'nope' (see softmax-lab --help)"},
+      {{"list", "extra"}, "softmax-lab: list: unexpected argument 'extra' (see softmax-lab list --help)"},
+      {{"list", "--format", "xml"},
+       "softmax-lab: list: bad value 'xml' for --format: expected table, json or csv (see softmax-lab list --help)"},
+      {{"list", "--format"}, "softmax-lab: list: option '--format' needs a value (table|json|csv) (see softmax-lab list --help)"},
+      {{"list", "--dtype", "f16"},
+       "softmax-lab: list: bad value 'f16' for --dtype: expected f32, f64 or both (see softmax-lab list --help)"},
+      {{"eval", "--dtype", "both", "1"},
+       "softmax-lab: eval: bad value 'both' for --dtype: expected f32 or f64 (see softmax-lab eval --help)"},
+      {{"eval", "--format", "json", "1"},
+       "softmax-lab: eval: bad value 'json' for --format: expected table or csv (see softmax-lab eval --help)"},
+      {{"eval", "1", "2", "abc"}, "softmax-lab: eval: row 1, column 3: cannot parse 'abc' as a number"},
+      {{"eval", "1;2 x"}, "softmax-lab: eval: row 2, column 2: cannot parse 'x' as a number"},
+      {{"eval", "1e39"}, "softmax-lab: eval: row 1, column 1: '1e39' is out of range for f32"},
+      {{"eval", "-x"}, "softmax-lab: eval: unknown option '-x' (see softmax-lab eval --help)"},
+      {{"eval"}, "softmax-lab: eval: no input: give values, --file PATH, a FILE or - for stdin (see softmax-lab eval --help)"},
+      {{"eval", "--file", "/nonexistent/rows.txt"},
+       "softmax-lab: eval: cannot read '/nonexistent/rows.txt': No such file or directory (see softmax-lab eval --help)"},
+      {{"eval", "--file", "/"}, "softmax-lab: eval: cannot read '/': Is a directory (see softmax-lab eval --help)"},
+      {{"eval", "--impl", "stable,", "1"}, "softmax-lab: eval: empty item in --impl list 'stable,' (see softmax-lab eval --help)"},
+      {{"eval", "1", "\n\x01"}, "softmax-lab: eval: row 2, column 1: cannot parse '\\x01' as a number"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.argv);
+    const Run r = run_cli(c.argv);
+    CHECK(r.status == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err == c.message + "\n");
+  }
+  // Unknown implementation: the message lists every valid name.
+  const Run r = run_cli({"eval", "--impl", "stabel", "1"});
+  CHECK(r.status == 2);
+  CHECK(lines(r.err) == 1);
+  CHECK(r.err.starts_with("softmax-lab: eval: unknown implementation 'stabel'; valid: "));
+  for (const smx::Impl& impl : smx::all_impls()) CHECK(r.err.find(std::string(impl.name)) != std::string::npos);
+}
+
+TEST_CASE("cli: list --format json names every implementation and parses", "[cli]") {
+  const Run r = run_cli({"list", "--format", "json"});
+  REQUIRE(r.status == 0);
+  CHECK(r.err.empty());
+  const auto doc = nlohmann::json::parse(r.out);  // throws (fails the test) on invalid JSON
+  REQUIRE(doc.is_array());
+  REQUIRE(doc.size() == smx::all_impls().size());
+  for (std::size_t i = 0; i < doc.size(); ++i) {
+    const smx::Impl& impl = smx::all_impls()[i];
+    const auto& o = doc[i];
+    CAPTURE(impl.name);
+    CHECK(o.at("name") == std::string(impl.name));
+    CHECK(o.at("summary") == std::string(impl.summary));
+    CHECK(o.at("available") == impl.available());
+    CHECK(o.at("subnormals") == to_string(impl.subnormals));
+    CHECK(o.at("all_neg_inf") == std::string(smx::to_string(impl.all_neg_inf)));
+    CHECK(o.at("pos_inf") == std::string(smx::to_string(impl.pos_inf)));
+    CHECK(o.at("domain") == std::string(smx::to_string(impl.domain)));
+    std::vector<std::string> dtypes;
+    if (impl.provides<float>()) dtypes.push_back("f32");
+    if (impl.provides<double>()) dtypes.push_back("f64");
+    CHECK(o.at("dtypes").get<std::vector<std::string>>() == dtypes);
+    const auto check_budget = [&](const char* key, bool provided, const smx::UlpBudget& b) {
+      if (provided && b.declared()) {
+        CHECK(o.at("budget").at(key) == b.base);
+        CHECK(o.at("budget_per_element").at(key) == b.per_element);
+      } else {
+        CHECK(o.at("budget").at(key).is_null());
+        CHECK(o.at("budget_per_element").at(key).is_null());
+      }
+    };
+    check_budget("f32", impl.provides<float>(), impl.budget.f32);
+    check_budget("f64", impl.provides<double>(), impl.budget.f64);
+  }
+}
+
+TEST_CASE("cli: list as a table and as csv has a line per implementation", "[cli]") {
+  const Run csv = run_cli({"list", "--format", "csv"});
+  REQUIRE(csv.status == 0);
+  CHECK(lines(csv.out) == smx::all_impls().size() + 1);
+  CHECK(csv.out.starts_with("name,summary,dtypes,budget_f32,"));
+  const Run table = run_cli({"list"});
+  REQUIRE(table.status == 0);
+  for (const smx::Impl& impl : smx::all_impls())
+    CHECK(table.out.find(smx::cli::cat({"\n", impl.name, " "})) != std::string::npos);
+  // Filters narrow the list.
+  const Run one = run_cli({"list", "--format=csv", "--impl", std::string(smx::all_impls()[0].name)});
+  CHECK(lines(one.out) == 2);
+}
+
+TEMPLATE_TEST_CASE("cli: eval --format csv reads back bit for bit", "[cli]", float, double) {
+  using T = TestType;
+  const std::string dtype = sizeof(T) == 4 ? "f32" : "f64";
+  // Fixed rows with subnormal and special outputs, and a row of every family.
+  std::vector<std::vector<T>> rows = {
+      {T(4.8), T(1.21), T(2.385)},
+      {0, -100, -120, T(1e-3), T(0x1.8p3)},
+      {1, -std::numeric_limits<T>::infinity(), 2},
+      {1, std::numeric_limits<T>::infinity(), 2},
+      {std::numeric_limits<T>::quiet_NaN(), 1},
+      {-std::numeric_limits<T>::infinity(), -std::numeric_limits<T>::infinity()},
+      {-800, 0, 800},
+      {42},
+  };
+  for (const smx::FamilyInfo& f : smx::all_families()) rows.push_back(smx::family<T>(f.name, 11, 7));
+  std::erase_if(rows, [](const auto& row) { return row.empty(); });
+  std::string text = "# every value written exactly\n";
+  for (const auto& row : rows) {
+    for (const T v : row) text += smx::shortest(v) + " ";
+    text += "\n";
+  }
+  const TempFile file(text);
+
+  for (const smx::Impl& impl : smx::all_impls()) {
+    if (!impl.provides<T>() || !impl.available()) continue;
+    CAPTURE(impl.name);
+    const Run r = run_cli({"eval", "--impl", std::string(impl.name), "--dtype", dtype, "--format", "csv", "--file", file.path});
+    REQUIRE(r.status == 0);
+    CHECK(r.err.empty());
+    std::istringstream out(r.out);
+    std::string line;
+    REQUIRE(std::getline(out, line));
+    CHECK(line == "impl,row,col,x,y,ref,ulp_error");
+    for (std::size_t ri = 0; ri < rows.size(); ++ri) {
+      const auto& x = rows[ri];
+      std::vector<T> y(x.size()), rn(x.size());
+      std::vector<long double> exact(x.size());
+      std::vector<T> xc = x;
+      impl.softmax<T>()(xc.data(), y.data(), x.size());
+      smx::ref::softmax<T>(std::span<const T>(x), std::span<T>(rn), std::span<long double>(exact));
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        REQUIRE(std::getline(out, line));
+        CAPTURE(line);
+        const auto f = split(line, ',');
+        REQUIRE(f.size() == 7);
+        CHECK(f[0] == impl.name);
+        CHECK(f[1] == std::to_string(ri + 1));
+        CHECK(f[2] == std::to_string(i + 1));
+        CHECK(same_bits(read_back<T>(f[3]), x[i]));
+        CHECK(same_bits(read_back<T>(f[4]), y[i]));
+        CHECK(same_bits(read_back<T>(f[5]), rn[i]));
+        const double ulp = std::isnan(exact[i]) ? std::numeric_limits<double>::quiet_NaN()
+                                                : smx::metrics::ulp_error<T>(y[i], exact[i]);
+        CHECK(same_bits(read_back<double>(f[6]), ulp));
+      }
+    }
+    CHECK_FALSE(std::getline(out, line));
+  }
+}
+
+TEST_CASE("cli: eval reads the example from stdin, files and arguments alike", "[cli]") {
+  // 4.8, 1.21 and 2.385 are not floats: the f32 reference is the softmax of
+  // the float inputs (exact values from 200-bit arithmetic), which differs
+  // from the softmax of the decimals (0.89528266, 0.02470831, 0.08000903,
+  // what f64 shows) by a few float ulps.
+  const Run r = run_cli({"eval", "--impl", "stable", "--format", "csv", "-"}, "4.8,1.21,2.385\n");
+  REQUIRE(r.status == 0);
+  const long double exact_f32[] = {0.895282681678L, 0.024708303501L, 0.0800090148208L};
+  std::istringstream out(r.out);
+  std::string line;
+  std::getline(out, line);
+  for (const long double e : exact_f32) {
+    REQUIRE(std::getline(out, line));
+    const float ref = read_back<float>(split(line, ',')[5]);
+    CHECK(std::fabs(ref - e) <= smx::metrics::ulp<float>(e) / 2);
+  }
+  const Run d = run_cli({"eval", "--impl", "stable", "--format", "csv", "--dtype", "f64", "4.8", "1.21", "2.385"});
+  REQUIRE(d.status == 0);
+  const double exact_f64[] = {0.895282663957, 0.0247083067821, 0.0800090292606};
+  std::istringstream dout(d.out);
+  std::getline(dout, line);
+  for (const double e : exact_f64) {
+    REQUIRE(std::getline(dout, line));
+    CHECK(std::fabs(read_back<double>(split(line, ',')[5]) - e) < 1e-12);
+  }
+
+  // The same rows from arguments (one row per ';'), a file and stdin give the same csv.
+  const TempFile file("4.8 1.21 2.385\n# comment\n-1 -inf 0x1p-3\n");
+  const std::vector<std::string> head{"eval", "--impl", "stable", "--format", "csv"};
+  auto with = [&](std::vector<std::string> tail) {
+    std::vector<std::string> argv = head;
+    argv.insert(argv.end(), tail.begin(), tail.end());
+    return argv;
+  };
+  const Run from_args = run_cli(with({"4.8", "1.21,", "2.385;", "-1", "-inf", "0x1p-3"}));
+  const Run from_file = run_cli(with({"--file", file.path}));
+  const Run from_positional = run_cli(with({file.path}));
+  const Run from_stdin = run_cli(with({"-"}), file.read());
+  REQUIRE(from_args.status == 0);
+  CHECK(lines(from_args.out) == 7);
+  CHECK(from_file.out == from_args.out);
+  CHECK(from_positional.out == from_args.out);
+  CHECK(from_stdin.out == from_args.out);
+  // Sources are read in order and numbered on.
+  const Run both = run_cli(with({"7", "8", file.path, "9"}));
+  REQUIRE(both.status == 0);
+  CHECK(lines(both.out) == 1 + 2 + 6 + 1);
+  CHECK(both.out.find("\nstable,4,1,9,") != std::string::npos);
+}
+
+TEST_CASE("cli: eval table shows the reference and every implementation", "[cli]") {
+  const Run r = run_cli({"eval", "4.8", "1.21", "2.385"});
+  REQUIRE(r.status == 0);
+  CHECK(r.out.starts_with("row 1 (3 values, f32)\n"));
+  CHECK(r.out.find("\n  reference ") != std::string::npos);
+  for (const smx::Impl& impl : smx::all_impls()) {
+    CAPTURE(impl.name);
+    const bool shown = r.out.find(smx::cli::cat({"\n  ", impl.name, " "})) != std::string::npos;
+    CHECK(shown == (impl.provides<float>() && impl.available()));
+    if (impl.provides<float>() && !impl.available())
+      CHECK(r.err.find(smx::cli::cat({"skipping '", impl.name, "'"})) != std::string::npos);
+  }
+}
+
+TEST_CASE("cli: a closed pipe ends the run quietly, not with SIGPIPE", "[cli]") {
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  close(fds[0]);  // no reader
+  const Run r = run_cli({"eval", "--format", "csv", "1 2 3 4 5 6 7 8"}, "", fds[1]);
+  close(fds[1]);
+  CHECK(r.status == 1);
+  CHECK(r.err.empty());
+}
+
+TEST_CASE("cli: the command table in process", "[cli]") {
+  std::ostringstream out, err;
+  std::istringstream in;
+  smx::cli::Io io{out, err, in};
+  const std::vector<std::string_view> argv{"eval", "--impl", "stable", "--format", "csv", "1", "1"};
+  CHECK(smx::cli::run(argv, io) == 0);
+  CHECK(out.str() == "impl,row,col,x,y,ref,ulp_error\nstable,1,1,1,0.5,0.5,0\nstable,1,2,1,0.5,0.5,0\n");
+  CHECK(err.str().empty());
+  for (const smx::cli::Command& cmd : smx::cli::all_commands()) {
+    CHECK(smx::cli::find_command(cmd.name) == &cmd);
+    CHECK(cmd.run != nullptr);
+    CHECK_FALSE(cmd.summary.empty());
+    CHECK(smx::cli::command_help(cmd).starts_with(smx::cli::cat({"usage: softmax-lab ", cmd.name})));
+  }
+  CHECK(smx::cli::find_command("nope") == nullptr);
+}
