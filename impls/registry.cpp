@@ -1,6 +1,7 @@
 #include "impls/registry.hpp"
 
 #include <array>
+#include <cstdio>
 
 #include "impls/list.hpp"
 
@@ -40,6 +41,20 @@ std::string_view to_string(PosInf p) {
     case PosInf::limit: return "limit";
   }
   return "?";
+}
+
+std::string describe(const UlpBudget& b) {
+  if (!b.declared()) return "none";
+  const auto num = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", v);
+    return std::string(buf);
+  };
+  std::string s = num(b.base);
+  if (b.per_element != 0) s += " + " + num(b.per_element) + "·n";
+  if (b.per_distance != 0) s += " + " + num(b.per_distance) + "·|x−max|";
+  if (b.per_magnitude != 0) s += " + " + num(b.per_magnitude) + "·|max|";
+  return s;
 }
 
 std::string_view to_string(Subnormals s) {

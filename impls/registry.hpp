@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <limits>
 #include <span>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
@@ -106,5 +107,7 @@ std::string_view to_string(AllNegInf);
 std::string_view to_string(PosInf);
 std::string_view to_string(Domain);
 std::string_view to_string(Subnormals);
+// "1 + 1·n + 1·|x−max|": a budget as `list` and the reports print it; "none" when not declared.
+std::string describe(const UlpBudget& b);
 
 }  // namespace smx

@@ -40,7 +40,7 @@ std::string over_budget(std::string_view kind, double got, double budget) {
 }  // namespace
 
 template <class T> Expected<T> expected_softmax(std::span<const T> x) {
-  Expected<T> e{std::vector<T>(x.size()), std::vector<long double>(x.size())};
+  Expected<T> e{std::vector<T>(x.size()), std::vector<long double>(x.size()), metrics::x_order(x)};
   ref::softmax<T>(x, e.rounded, e.exact);
   return e;
 }
@@ -121,7 +121,7 @@ RowVerdict check_row(const Impl& impl, std::span<const T> x, std::span<const T> 
   if (impl.zero_at_neg_inf)
     fail_policy(first_where<T>(x, y, ref, "-inf input must give exactly 0,",
                       [](T in, T out) { return in == -std::numeric_limits<T>::infinity() && out != 0; }));
-  v.metrics = metrics::row_metrics<T>(x, y, ref.rounded, ref.exact);
+  v.metrics = metrics::row_metrics<T>(x, y, ref.rounded, ref.exact, ref.x_order);
   v.budget_applies = budget_applies(impl, x);
   if (!v.budget_applies) return v;  // e.g. naive beyond exp's range: no claim
   const metrics::RowMetrics& m = v.metrics;

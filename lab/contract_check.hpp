@@ -17,6 +17,7 @@ template <class T>
 struct Expected {
   std::vector<T> rounded;
   std::vector<long double> exact;
+  std::vector<std::uint32_t> x_order;  // metrics::x_order(x), shared by every implementation
 };
 template <class T> Expected<T> expected_softmax(std::span<const T> x);
 

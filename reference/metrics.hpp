@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 namespace smx::metrics {
 
@@ -25,6 +26,11 @@ template <class T> std::uint64_t order_violations(std::span<const T> x, std::spa
 // Pairs with x_i == x_j but y_i != y_j. O(n log n).
 template <class T> std::uint64_t tie_mismatches(std::span<const T> x, std::span<const T> y);
 
+// Indices of the non-NaN entries of x, sorted by x: computed once per input
+// and shared by every implementation measured on it, so that the order and
+// tie counts cost a linear pass in the usual case of none.
+template <class T> std::vector<std::uint32_t> x_order(std::span<const T> x);
+
 // Every metric of one row of softmax output y against the reference.
 struct RowMetrics {
   double max_ulp_normal = 0;     // over outputs whose exact value is normal
@@ -41,12 +47,13 @@ struct RowMetrics {
   std::uint64_t tie_mismatches = 0;
 };
 
-// x: input; y: output under test; rn: RN(r); r: exact values (long double).
+// x: input; y: output under test; rn: RN(r); r: exact values (long double);
+// order: x_order(x), or empty to have it computed here.
 // Rows whose reference is not finite (special rows) give only nonfinite and
 // order/tie counts; use the special-value checks for them.
 template <class T>
 RowMetrics row_metrics(std::span<const T> x, std::span<const T> y, std::span<const T> rn,
-                       std::span<const long double> r);
+                       std::span<const long double> r, std::span<const std::uint32_t> order = {});
 
 // Blanchard-Higham-Higham forward error bounds, in units of u, for softmax
 // computed by the basic ((n+3)u) and the max-shifted ((n + 2 + 2(xmax - xmin))u)

@@ -42,7 +42,7 @@ TEST_CASE("accuracy: one record per (impl, dtype, family, n) with every document
   const auto grid = small_grid({find("stable"), find("naive")}, {"normal-1", "masked-all"});
   const AccuracyRun run = run_accuracy(grid, 2);
   CHECK(run.records.size() == 2 * 2 * 2 * 2);
-  const nlohmann::ordered_json j = accuracy_json(run, {collect_run_context(), 1.5, 2, {1, 2}});
+  const nlohmann::ordered_json j = accuracy_json(run, {collect_run_context(), 1.5, 2, {1, 2}, {}});
   for (const char* key : {"cpu", "isa", "compiler", "build", "libraries", "revision", "date", "wall_seconds", "threads"})
     CHECK(j["context"].contains(key));
   for (const auto& rec : j["records"]) {

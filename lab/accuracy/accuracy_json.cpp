@@ -64,7 +64,15 @@ nlohmann::ordered_json accuracy_json(const AccuracyRun& run, const AccuracyMeta&
   context["seeds"] = meta.seeds;
   nlohmann::ordered_json records = nlohmann::ordered_json::array();
   for (const AccuracyRecord& r : run.records) records.push_back(to_json(r));
-  return {{"context", context}, {"records", records}};
+  nlohmann::ordered_json out = {{"context", context}, {"records", records}};
+  if (!meta.exhaustive.empty()) {
+    nlohmann::ordered_json sweep = nlohmann::ordered_json::array();
+    for (const ExhaustiveResult& e : meta.exhaustive)
+      sweep.push_back({{"impl", e.impl}, {"values", e.values}, {"order_violations", e.order_violations},
+                       {"max_ulp", number(e.max_ulp)}, {"worst_x", e.worst_x}, {"seconds", e.seconds}});
+    out["exhaustive"] = sweep;
+  }
+  return out;
 }
 
 std::string accuracy_csv(const AccuracyRun& run) {

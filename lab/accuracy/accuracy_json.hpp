@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "lab/accuracy/exhaustive.hpp"
 #include "lab/accuracy/record.hpp"
 #include "lab/accuracy/runner.hpp"
 #include "lab/run_context.hpp"
@@ -17,6 +18,7 @@ struct AccuracyMeta {
   double wall_seconds = 0;
   unsigned threads = 0;
   std::vector<std::uint64_t> seeds;
+  std::vector<ExhaustiveResult> exhaustive;  // empty unless --exhaustive ran
 };
 
 nlohmann::ordered_json to_json(const AccuracyRecord& r);

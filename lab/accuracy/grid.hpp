@@ -16,6 +16,9 @@ struct AccuracyGrid {
   std::vector<const FamilyInfo*> families;
   std::vector<std::size_t> sizes;
   std::vector<std::uint64_t> seeds;          // random families run once per seed, others once
+  // Rows longer than this run the first seed only: they hold hundreds of
+  // thousands of outputs already, and the report must finish in about a minute.
+  std::size_t all_seeds_up_to_n = 65536;
 };
 
 // Every available implementation and family, f32 and f64, the sizes of the

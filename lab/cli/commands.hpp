@@ -8,7 +8,8 @@
 
 #define SMX_CLI_COMMANDS(X) \
   X(list)                   \
-  X(eval)
+  X(eval)                   \
+  X(accuracy)
 
 namespace smx::cli::commands {
 #define SMX_CLI_DECLARE(id) Command id();

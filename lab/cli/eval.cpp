@@ -100,7 +100,7 @@ void write_table_row(std::size_t row, const std::vector<T>& x, const Evaluated<T
   if (!e.outputs.empty()) {
     Column worst{A::right, {"max ulp", "", ""}};
     Column verdict{A::left, {"contract", "", ""}};
-    const Expected<T> expected{e.rn, e.r};
+    const Expected<T> expected{e.rn, e.r, metrics::x_order<T>(x)};
     for (const Output<T>& o : e.outputs) {
       double w = std::numeric_limits<double>::quiet_NaN();
       for (const double u : o.ulp)

@@ -63,6 +63,7 @@ std::string_view to_string(Format f) {
     case Format::table: return "table";
     case Format::csv: return "csv";
     case Format::json: return "json";
+    case Format::md: return "md";
   }
   return "?";
 }
@@ -103,6 +104,26 @@ std::vector<ImplChoice> parse_impls(std::span<const std::string> values) {
       }
     }
   }
+  return out;
+}
+
+std::vector<const FamilyInfo*> parse_families(std::span<const std::string> values) {
+  std::vector<const FamilyInfo*> out;
+  const auto add = [&](const FamilyInfo* f) {
+    if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(f);
+  };
+  for (const std::string& value : values)
+    for (const std::string& name : split_list(value, "family")) {
+      if (name == "all") {
+        for (const FamilyInfo& f : all_families()) add(&f);
+      } else if (const FamilyInfo* f = find_family(name)) {
+        add(f);
+      } else {
+        std::string names;
+        for (const FamilyInfo& f : all_families()) names += cat({names.empty() ? "" : ", ", f.name});
+        throw UsageError(cat({"unknown family ", quote(name), " for --family (valid: ", names, ")"}));
+      }
+    }
   return out;
 }
 

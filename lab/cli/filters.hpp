@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "impls/registry.hpp"
+#include "lab/families.hpp"
 
 namespace smx::cli {
 
@@ -22,7 +23,7 @@ std::vector<std::string> split_list(std::string_view value, std::string_view opt
 // Result in the order f32, f64, without duplicates.
 std::vector<Dtype> parse_dtypes(std::string_view value, bool allow_both);
 
-enum class Format { table, csv, json };
+enum class Format { table, csv, json, md };
 std::string_view to_string(Format);
 Format parse_format(std::string_view value, std::span<const Format> allowed);
 
@@ -35,6 +36,10 @@ struct ImplChoice {
 // ("vectorized*"). Registry order within a pattern, command-line order
 // otherwise, each implementation once. Unknown names list the valid ones.
 std::vector<ImplChoice> parse_impls(std::span<const std::string> values);
+
+// Every --family value: comma lists of family names, or "all". Unknown
+// names list the valid ones. Registry order for "all", else as given.
+std::vector<const FamilyInfo*> parse_families(std::span<const std::string> values);
 
 // Every --n value: comma lists of sizes (decimal, optional k/M/G binary
 // suffix: 4k = 4096), each once, in the order given.

@@ -22,11 +22,7 @@ constexpr std::array<Format, 3> list_formats{Format::table, Format::json, Format
 std::string budget_text(const Impl& impl, Dtype d) {
   if (!impl.provides(d)) return "-";
   const UlpBudget& b = d == Dtype::f32 ? impl.budget.f32 : impl.budget.f64;
-  if (!b.declared()) return "none";
-  std::string s = shortest(b.base);
-  if (b.per_element != 0) s += cat({" + ", shortest(b.per_element), "·n"});
-  s += " ulp";
-  return s;
+  return b.declared() ? describe(b) + " ulp" : "none";
 }
 
 std::vector<std::string_view> dtypes_of(const Impl& impl) {
@@ -58,17 +54,21 @@ void write_table(const std::vector<const Impl*>& impls, std::ostream& out) {
            std::string(to_string(impl->domain)), std::string(to_string(impl->subnormals)),
            impl->available() ? "yes" : "no", std::string(impl->summary)});
   t.write(out);
-  out << "\nbudget: max ulp error claimed for a row of n values (none: no claim; -: type not provided).\n";
+  out << "\nbudget: max ulp error claimed for output i of a row of n values, x−max = x_i minus the row max\n"
+         "(none: no claim; -: type not provided).\n";
 }
 
 void write_json(const std::vector<const Impl*>& impls, std::ostream& out) {
   auto array = nlohmann::ordered_json::array();
   for (const Impl* impl : impls) {
-    nlohmann::ordered_json base, per_element;
+    nlohmann::ordered_json base, per_element, per_distance, per_magnitude;
     for (const Dtype d : {Dtype::f32, Dtype::f64}) {
       const UlpBudget* b = budget_of(*impl, d);
-      base[to_string(d)] = b ? nlohmann::ordered_json(b->base) : nullptr;
-      per_element[to_string(d)] = b ? nlohmann::ordered_json(b->per_element) : nullptr;
+      const auto field = [&](double v) { return b ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr); };
+      base[to_string(d)] = field(b ? b->base : 0);
+      per_element[to_string(d)] = field(b ? b->per_element : 0);
+      per_distance[to_string(d)] = field(b ? b->per_distance : 0);
+      per_magnitude[to_string(d)] = field(b ? b->per_magnitude : 0);
     }
     array.push_back({
         {"name", impl->name},
@@ -77,6 +77,8 @@ void write_json(const std::vector<const Impl*>& impls, std::ostream& out) {
         {"dtypes", dtypes_of(*impl)},
         {"budget", base},
         {"budget_per_element", per_element},
+        {"budget_per_distance", per_distance},
+        {"budget_per_magnitude", per_magnitude},
         {"all_neg_inf", to_string(impl->all_neg_inf)},
         {"pos_inf", to_string(impl->pos_inf)},
         {"domain", to_string(impl->domain)},
@@ -125,6 +127,7 @@ int run_list(const Args& args, Io& io) {
     case Format::table: write_table(impls, io.out); break;
     case Format::json: write_json(impls, io.out); break;
     case Format::csv: write_csv(impls, io.out); break;
+    case Format::md: break;  // not offered by list (parse_format rejects it)
   }
   return 0;
 }

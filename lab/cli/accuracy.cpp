@@ -1,0 +1,165 @@
+// `softmax-lab accuracy`: every implementation against the reference over the
+// accuracy grid; writes reports/accuracy.{md,json} and figures, or prints one
+// format to stdout for scripts.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <limits>
+#include <ostream>
+#include <thread>
+
+#include "lab/accuracy/accuracy_figures.hpp"
+#include "lab/accuracy/accuracy_json.hpp"
+#include "lab/accuracy/accuracy_markdown.hpp"
+#include "lab/accuracy/exhaustive.hpp"
+#include "lab/accuracy/runner.hpp"
+#include "lab/atomic_file.hpp"
+#include "lab/cli/command.hpp"
+#include "lab/cli/errors.hpp"
+#include "lab/cli/filters.hpp"
+#include "lab/cli/progress.hpp"
+#include "lab/cli/text.hpp"
+
+namespace smx::cli::commands {
+namespace {
+
+constexpr OptionSpec accuracy_options[] = {
+    {"impl", "NAME[,NAME...]", "implementations ('all', 'prefix*' allowed; default: every available one)"},
+    {"family", "NAME[,NAME...]", "input families (default: all; see the list below)"},
+    {"n", "N[,N...]", "row lengths, k/M suffixes allowed (default: the grid below)"},
+    {"dtype", "f32|f64|both", "element types (default: both)"},
+    {"seeds", "K", "seeds 1..K for the random families (default: 3)"},
+    {"threads", "T", "worker threads (default: every core)"},
+    {"format", "md|json|csv", "print this format to stdout and write no files"},
+    {"out", "DIR", "where the reports go (default: the source tree's reports/)"},
+    {"exhaustive", "", "also sweep softmax([0, x]) over every float x in [-104, 0]\n(about 1.1e9 inputs per implementation, minutes each)"},
+    {"exhaustive-range", "LO,HI", "sweep only floats in [LO, HI] (implies --exhaustive)"},
+};
+
+constexpr std::array<Format, 3> accuracy_formats{Format::md, Format::json, Format::csv};
+
+unsigned parse_count(const Args& args, std::string_view option, unsigned fallback, unsigned max) {
+  const auto v = args.last(option);
+  if (!v) return fallback;
+  const std::vector<std::size_t> n = parse_sizes(std::vector<std::string>{*v});
+  if (n.size() != 1 || n[0] < 1 || n[0] > max)
+    throw UsageError(cat({"bad value ", quote(*v), " for --", option, ": expected a whole number from 1 to ",
+                          std::to_string(max)}));
+  return static_cast<unsigned>(n[0]);
+}
+
+std::pair<float, float> parse_range(const std::string& value) {
+  const std::vector<std::string> parts = split_list(value, "exhaustive-range");
+  float lo = 0, hi = 0;
+  char* end = nullptr;
+  bool ok = parts.size() == 2;
+  if (ok) lo = std::strtof(parts[0].c_str(), &end), ok = *end == 0;
+  if (ok) hi = std::strtof(parts[1].c_str(), &end), ok = *end == 0 && lo <= hi && lo >= -104.0f && hi <= 0.0f;
+  if (!ok)
+    throw UsageError(cat({"bad value ", quote(value), " for --exhaustive-range: expected LO,HI with -104 <= LO <= HI <= 0"}));
+  return {lo, hi};
+}
+
+AccuracyGrid grid_from(const Args& args) {
+  AccuracyGrid g = default_accuracy_grid();
+  if (args.has("impl")) {
+    g.impls.clear();
+    for (const ImplChoice& c : parse_impls(args.all("impl"))) {
+      if (c.impl->available()) g.impls.push_back(c.impl);
+      else if (c.named) throw UsageError(cat({"implementation ", quote(c.impl->name), " is not available on this CPU"}));
+    }
+  }
+  if (args.has("family")) g.families = parse_families(args.all("family"));
+  if (args.has("n")) g.sizes = parse_sizes(args.all("n"));
+  if (const auto d = args.last("dtype")) g.dtypes = parse_dtypes(*d, true);
+  if (args.has("seeds")) {
+    g.seeds.clear();
+    for (unsigned s = 1; s <= parse_count(args, "seeds", 3, 1000); ++s) g.seeds.push_back(s);
+  }
+  return g;
+}
+
+int run_accuracy_command(const Args& args, Io& io) {
+  const AccuracyGrid grid = grid_from(args);
+  // A format prints to stdout and writes no file; none writes the reports.
+  const bool to_stdout = args.has("format");
+  const Format format = to_stdout ? parse_format(*args.last("format"), accuracy_formats) : Format::md;
+  const unsigned threads = parse_count(args, "threads", std::max(1u, std::thread::hardware_concurrency()), 1024);
+  const bool exhaustive = args.has("exhaustive") || args.has("exhaustive-range");
+  const auto range = args.has("exhaustive-range") ? parse_range(*args.last("exhaustive-range"))
+                                                  : std::pair<float, float>{-104.0f, 0.0f};
+  const std::filesystem::path out_dir = args.last("out").value_or(SMX_SOURCE_DIR "/reports");
+  if (grid.impls.empty()) throw UsageError("no implementation to run");
+
+  const auto t0 = std::chrono::steady_clock::now();
+  Progress progress(io.err, "accuracy");
+  AccuracyRun run = run_accuracy(grid, threads, [&](std::size_t done, std::size_t total) { progress.update(done, total); });
+  progress.finish();
+
+  AccuracyMeta meta{collect_run_context(), 0, threads, grid.seeds, {}};
+  if (exhaustive) {
+    Progress sweep(io.err, "exhaustive");
+    meta.exhaustive = run_exhaustive(grid.impls, threads, range.first, range.second,
+                                     [&](std::uint64_t done, std::uint64_t total) { sweep.update(done, total); });
+    sweep.finish();
+  }
+  meta.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  if (to_stdout) {
+    if (format == Format::json) io.out << accuracy_json(run, meta).dump(1) << '\n';
+    else if (format == Format::csv) io.out << accuracy_csv(run);
+    else io.out << accuracy_markdown(run, meta, {});
+    return 0;
+  }
+  // Figures first, the markdown that links them last: each file is replaced whole.
+  const std::vector<Figure> figures = accuracy_figures(run, out_dir);
+  write_file_atomically(out_dir / "accuracy.json", accuracy_json(run, meta).dump(1) + "\n");
+  write_file_atomically(out_dir / "accuracy.md", accuracy_markdown(run, meta, figures));
+  std::size_t failing = 0;
+  for (const AccuracyRecord& r : run.records) failing += r.verdict == "fail";
+  io.out << "accuracy: " << run.records.size() << " records, " << failing << " failing their declaration, in "
+         << meta.wall_seconds << " s on " << threads << " threads\n"
+         << "wrote " << (out_dir / "accuracy.md").string() << ", accuracy.json and " << figures.size()
+         << " figures in " << (out_dir / "figures").string() << "\n";
+  return 0;
+}
+
+std::string families_help() {
+  std::string out = "families:\n";
+  for (const FamilyInfo& f : all_families()) out += cat({"  ", f.name, ": ", f.description, "\n"});
+  return out;
+}
+
+}  // namespace
+
+Command accuracy() {
+  static const std::string description = cat({
+      "Runs every selected implementation over the accuracy grid (families x n x\n"
+      "dtype x seeds) against the correctly rounded reference, computed once per\n"
+      "input and shared, and writes reports/accuracy.md (summary, special-value\n"
+      "matrix, findings, figures, detailed tables), reports/accuracy.json (one\n"
+      "record per implementation, dtype, family and n; schema in README.md) and\n"
+      "reports/figures/*.png (gnuplot). Files are replaced whole, never half\n"
+      "written. With --format, one format goes to stdout and no file is written.\n"
+      "The same grid gives the same numbers on the same machine, whatever the\n"
+      "thread count. Exit status 0 even when implementations fail their\n"
+      "declarations: that is what the report is for (the tests enforce them).\n"
+      "\n"
+      "default grid: n = 1 2 3 7 8 15 16 17 31 32 33 63 64 65 100 1000 1024 4096\n"
+      "  32000 50257 128256 1048576; f32 and f64; seeds 1..3; every family.\n"
+      "\n",
+      families_help()});
+  return {
+      .name = "accuracy",
+      .summary = "every implementation against the reference: reports/accuracy.{md,json}, figures",
+      .synopsis = "accuracy [options]",
+      .description = description,
+      .options = accuracy_options,
+      .max_positionals = 0,
+      .run = run_accuracy_command,
+  };
+}
+
+}  // namespace smx::cli::commands
