@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: builds (installing what is missing) and runs the suite's
-# reports. For now: the implementation list and the textbook examples.
+# reports: the implementation list, the textbook examples, and the accuracy
+# report (reports/accuracy.md, accuracy.json, figures/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh release
@@ -8,3 +9,4 @@ lab=build/release/softmax-lab
 "$lab" list
 "$lab" eval 4.8 1.21 2.385
 "$lab" eval --dtype f64 --file docs/examples.txt
+"$lab" accuracy

@@ -369,3 +369,36 @@ TEST_CASE("cli: the command table in process", "[cli]") {
   }
   CHECK(smx::cli::find_command("nope") == nullptr);
 }
+
+TEST_CASE("cli: accuracy writes the report, its JSON and figures for a small grid", "[cli][accuracy]") {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("smx_acc_" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  const Run r = run_cli({"accuracy", "--impl", "stable,vectorized", "--family", "normal-1,uniform-1,masked-all", "--n", "8,100",
+                         "--seeds", "1", "--out", dir.string(), "--exhaustive-range", "-104,-100"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(std::filesystem::exists(dir / "accuracy.md"));
+  std::size_t pngs = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir / "figures")) pngs += e.path().extension() == ".png";
+  CHECK(pngs == 6);
+  std::ifstream in(dir / "accuracy.json");
+  const nlohmann::json j = nlohmann::json::parse(in);
+  CHECK(j["records"].size() == 2 * 3 * 2 * 2);  // impls x families x n x dtypes
+  REQUIRE(j["exhaustive"].size() == 2);
+  CHECK(j["exhaustive"][0]["values"] == 524289);  // floats in [-104, -100]
+  std::ifstream md(dir / "accuracy.md");
+  const std::string text{std::istreambuf_iterator<char>(md), {}};
+  for (const char* section : {"## Summary", "## Special values", "## Exhaustive sweep", "## Figures", "## Details"})
+    CHECK(text.find(section) != std::string::npos);
+  for (const auto& e : std::filesystem::directory_iterator(dir)) CHECK(e.path().string().find(".tmp") == std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("cli: accuracy --format prints to stdout and rejects a bad family", "[cli][accuracy]") {
+  const Run r = run_cli({"accuracy", "--impl", "stable", "--family", "equal", "--n", "3", "--format", "json"});
+  REQUIRE(r.status == 0);
+  CHECK(nlohmann::json::parse(r.out)["records"].size() == 2);
+  const Run bad = run_cli({"accuracy", "--family", "nope"});
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("unknown family 'nope'") != std::string::npos);
+}

@@ -64,13 +64,17 @@ struct F32 {
     const V t = add(sub(x, sub(s, b1)), sub(m_neg, b1));
     const V kbig = fma(s, set1(C::log2e), set1(C::magic));
     const V k = sub(kbig, set1(C::magic));
-    const V r = add(fnma(k, set1(C::ln2_hi), s), fnma(k, set1(C::ln2_lo), t));
-    V p = fma(set1(C::c6), r, set1(C::c5));
-    p = fma(p, r, set1(C::c4));
-    p = fma(p, r, set1(C::c3));
-    p = fma(p, r, set1(C::c2));
-    p = fma(p, r, set1(1.0f));
-    p = fma(p, r, set1(1.0f));
+    const V rh = fnma(k, set1(C::ln2_hi), s);  // exact
+    const V rl = fnma(k, set1(C::ln2_lo), t);
+    const V r = add(rh, rl);
+    V q = fma(set1(C::c6), r, set1(C::c5));
+    q = fma(q, r, set1(C::c4));
+    q = fma(q, r, set1(C::c3));
+    q = fma(q, r, set1(C::c2));
+    // 1 + (rh + (rl + r^2 Q(r))): the linear part is kept out of the rounding
+    // of r and of Q, which makes e monotone in x (plain Horner is not, for
+    // r < 0, by a rounding of its inner terms) and a little more accurate.
+    const V p = add(set1(1.0f), add(rh, fma(mul(r, r), q, rl)));
     // Unordered compare: NaN lanes stay live and carry NaN into the sum.
     const M keep = _mm512_mask_cmp_ps_mask(live, s, set1(C::cutoff), _CMP_NLT_UQ);
     const V k64 = sub(kbig, set1(C::magic - static_cast<T>(C::scale_log2)));
@@ -123,18 +127,19 @@ struct F64 {
     const V t = add(sub(x, sub(s, b1)), sub(m_neg, b1));
     const V kbig = fma(s, set1(C::log2e), set1(C::magic));
     const V k = sub(kbig, set1(C::magic));
-    const V r = add(fnma(k, set1(C::ln2_hi), s), fnma(k, set1(C::ln2_lo), t));
-    V p = fma(set1(C::c11), r, set1(C::c10));
-    p = fma(p, r, set1(C::c9));
-    p = fma(p, r, set1(C::c8));
-    p = fma(p, r, set1(C::c7));
-    p = fma(p, r, set1(C::c6));
-    p = fma(p, r, set1(C::c5));
-    p = fma(p, r, set1(C::c4));
-    p = fma(p, r, set1(C::c3));
-    p = fma(p, r, set1(C::c2));
-    p = fma(p, r, set1(1.0));
-    p = fma(p, r, set1(1.0));
+    const V rh = fnma(k, set1(C::ln2_hi), s);
+    const V rl = fnma(k, set1(C::ln2_lo), t);
+    const V r = add(rh, rl);
+    V q = fma(set1(C::c11), r, set1(C::c10));
+    q = fma(q, r, set1(C::c9));
+    q = fma(q, r, set1(C::c8));
+    q = fma(q, r, set1(C::c7));
+    q = fma(q, r, set1(C::c6));
+    q = fma(q, r, set1(C::c5));
+    q = fma(q, r, set1(C::c4));
+    q = fma(q, r, set1(C::c3));
+    q = fma(q, r, set1(C::c2));
+    const V p = add(set1(1.0), add(rh, fma(mul(r, r), q, rl)));  // as for float
     const M keep = _mm512_mask_cmp_pd_mask(live, s, set1(C::cutoff), _CMP_NLT_UQ);
     const V k64 = sub(kbig, set1(C::magic - static_cast<T>(C::scale_log2)));
     return _mm512_maskz_scalef_pd(keep, p, k64);

@@ -6,7 +6,8 @@
 //   r = (s - k ln2_hi) - k ln2_lo + t, where t is the rounding error of
 //       s = x - max (so the exponential is of the exact difference) and
 //       s - k ln2_hi is exact (Cody-Waite; ln2_hi has spare trailing zeros);
-//   exp(r) ~ 1 + r + r^2 Q(r) on |r| <= 0.3467, Q minimax (Remez);
+//   exp(r) ~ 1 + r + r^2 Q(r) on |r| <= 0.3467, Q minimax (Remez), summed as
+//   1 + (rh + (rl + r^2 Q(r))) with r = rh + rl rounded only inside Q's term;
 //   e = exp(r) * 2^(k + 64).
 // The 2^64 keeps every e with s >= cutoff normal, so an output in the
 // subnormal range is rounded once, by the final e * (1/sum), not twice.

@@ -2,8 +2,8 @@
 // the baseline (SSE2 on x86-64), no intrinsics. Same algorithm as the
 // intrinsics paths (exp_constants.hpp), adapted to having no FMA:
 // - k ln2_hi is an exact product (ln2_hi is short), so s - k ln2_hi is exact
-//   by Sterbenz; exp(r) is summed as 1 + (rh + (rl + r^2 Q(r))), which keeps
-//   the rounding of r and of a non-fused Horner out of the linear part;
+//   by Sterbenz; exp(r) is summed as 1 + (rh + (rl + r^2 Q(r))) as in the
+//   other paths (monotone in x, and without FMA much better than Horner);
 // - the last pass cannot use fma(e, hi, e lo): float multiplies in double
 //   (exact product, one rounding to float), double splits e * hi exactly
 //   (Dekker's product) before adding e * lo.

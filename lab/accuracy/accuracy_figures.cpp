@@ -61,15 +61,18 @@ std::vector<Figure> accuracy_figures(const AccuracyRun& run, const std::filesyst
   const std::filesystem::path fig_dir = dir / "figures";
   std::filesystem::create_directories(fig_dir);
   auto emit = [&](const std::string& file, const Plot& plot, std::string caption) {
+    // A filtered run may leave a figure without data (no uniform family, say): no figure then.
+    if (std::none_of(plot.series.begin(), plot.series.end(), [](const Series& s) { return !s.points.empty(); })) return;
     draw(plot, fig_dir / file);
     figures.push_back({"figures/" + file, plot.title, std::move(caption)});
   };
 
   for (Dtype d : {Dtype::f32, Dtype::f64}) {
     const std::string t(to_string(d));
-    auto series = by_n(run, d, [](const AccuracyRecord& r) { return std::max(r.max_ulp_normal, r.max_ulp_subnormal); });
+    auto series = by_n(run, d, [](const AccuracyRecord& r) { return r.max_ulp_normal; });
     emit("accuracy-ulp-vs-n-" + t + ".png",
-         {"Max ulp error vs n, " + t + " (every finite family, where the budget is claimed)", "n", "max ulp error",
+         {"Max ulp error of normal outputs vs n, " + t + " (every finite family, where the budget is claimed)", "n",
+          "max ulp error",
           true, true, "linespoints", series},
          "How each implementation's worst error grows with the row length: a recursive float sum grows with n, "
          "blocked or wider accumulators much less. " + extremes(series, " ulp"));
@@ -85,13 +88,13 @@ std::vector<Figure> accuracy_figures(const AccuracyRun& run, const std::filesyst
         double worst = -1;
         for (const AccuracyRecord& r : run.records)
           if (r.impl == name && r.dtype == Dtype::f32 && r.family == family && r.budget_applies && r.outputs)
-            worst = std::max({worst, r.max_ulp_normal, r.max_ulp_subnormal});
+            worst = std::max(worst, r.max_ulp_normal);
         if (worst >= 0) s.points.emplace_back(scale, std::max(worst, floor_ulp));
       }
       series.push_back(std::move(s));
     }
     emit("accuracy-ulp-vs-scale-f32.png",
-         {"Max ulp error vs logit magnitude, f32 (uniform in [-s, s]; 1e4 = huge offset)", "magnitude s",
+         {"Max ulp error of normal outputs vs logit magnitude, f32 (uniform in [-s, s]; 1e4 = huge offset)", "magnitude s",
           "max ulp error", true, true, "linespoints", series},
          "Rounding x - max in the working type costs up to |x - max| / 2 ulp of the argument, which exp turns into "
          "a relative error: kernels that subtract in float lose accuracy as the logits spread. " +
