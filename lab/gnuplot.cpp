@@ -24,7 +24,7 @@ void draw(const Plot& plot, const std::filesystem::path& png) {
     << "set title " << quoted(plot.title) << "\nset xlabel " << quoted(plot.xlabel) << "\nset ylabel "
     << quoted(plot.ylabel) << "\nset key outside right top\nset grid\n";
   if (plot.logx) s << "set logscale x\n";
-  if (plot.logy) s << "set logscale y\n";
+  if (plot.logy) s << "set logscale y\nset format y '%g'\n";
   std::vector<const Series*> drawn;  // gnuplot refuses an empty data block
   for (const Series& series : plot.series)
     if (!series.points.empty()) drawn.push_back(&series);
