@@ -9,9 +9,10 @@
 //   exp(r) ~ 1 + r + r^2 Q(r) on |r| <= 0.3467, Q minimax (Remez), summed as
 //   1 + (rh + (rl + r^2 Q(r))) with r = rh + rl rounded only inside Q's term;
 //   e = exp(r) * 2^(k + 64).
-// The 2^64 keeps every e with s >= cutoff normal, so an output in the
-// subnormal range is rounded once, by the final e * (1/sum), not twice.
-// Below the cutoff the exact softmax rounds to 0 and e is set to exactly 0.
+// The 2^64 keeps every e with s >= cutoff normal, so no precision is lost to
+// a subnormal e; it comes off only after the last product (three_pass.hpp).
+// Below the cutoff the exact softmax rounds to 0 and e is set to 0 (portable:
+// to a value so small that the output rounds to 0).
 #pragma once
 
 #include <cstdint>
