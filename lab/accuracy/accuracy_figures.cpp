@@ -12,13 +12,6 @@ namespace {
 
 constexpr double floor_ulp = 1.0 / 64;  // log axes cannot show 0
 
-std::vector<std::string> impl_names(const AccuracyRun& run) {
-  std::vector<std::string> names;
-  for (const AccuracyRecord& r : run.records)
-    if (std::find(names.begin(), names.end(), r.impl) == names.end()) names.push_back(r.impl);
-  return names;
-}
-
 bool finite_family(const std::string& name) {
   const FamilyInfo* f = find_family(name);
   return f && f->kind != FamilyKind::special;

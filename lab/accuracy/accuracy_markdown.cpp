@@ -29,14 +29,6 @@ std::string budget_text(const Impl& impl, Dtype d) {
   return describe(d == Dtype::f32 ? impl.budget.f32 : impl.budget.f64);
 }
 
-// Rows in registry order, then by dtype, family (registry order) and n.
-std::vector<std::string> impl_order(const AccuracyRun& run) {
-  std::vector<std::string> names;
-  for (const AccuracyRecord& r : run.records)
-    if (std::find(names.begin(), names.end(), r.impl) == names.end()) names.push_back(r.impl);
-  return names;
-}
-
 void table_header(std::ostream& out, const std::vector<std::string>& cols) {
   out << '|';
   for (const auto& c : cols) out << ' ' << c << " |";
@@ -83,7 +75,7 @@ void summary_section(std::ostream& out, const AccuracyRun& run) {
          "then the smallest subnormal). *Flushed*: outputs returned as 0 whose correct rounding is not 0.\n\n";
   table_header(out, {"implementation", "worst ulp, normal", "where", "worst ulp, subnormal", "where", "flushed",
                      "budget f32", "budget f64", "holds"});
-  for (const std::string& name : impl_order(run)) {
+  for (const std::string& name : impl_names(run)) {
     const AccuracyRecord *wn = nullptr, *ws = nullptr;
     std::uint64_t flushed = 0, failing = 0, unclaimed = 0;
     for (const AccuracyRecord& r : run.records) {
@@ -120,7 +112,7 @@ void special_matrix(std::ostream& out, const AccuracyRun& run) {
   std::vector<std::string> head = {"implementation"};
   for (const auto& c : columns) head.push_back(c.second);
   table_header(out, head);
-  for (const std::string& name : impl_order(run)) {
+  for (const std::string& name : impl_names(run)) {
     std::vector<std::string> row = {"`" + name + "`"};
     for (const auto& [family, label] : columns) {
       std::map<Dtype, std::set<std::string>> seen;
@@ -163,7 +155,7 @@ void special_matrix(std::ostream& out, const AccuracyRun& run) {
 
 void findings_section(std::ostream& out, const AccuracyRun& run) {
   out << "## Findings\n\n";
-  for (const std::string& name : impl_order(run)) {
+  for (const std::string& name : impl_names(run)) {
     std::uint64_t nonfinite = 0, flushed = 0, unclaimed = 0;
     double at_small = 0, at_large = 0;
     std::size_t large_n = 0;
@@ -203,7 +195,7 @@ void detail_tables(std::ostream& out, const AccuracyRun& run) {
       out << "### " << to_string(d) << " · " << fam.name << "\n\n" << fam.description << "\n\n";
       table_header(out, {"implementation", "max ulp normal", "max ulp subnormal", "p99 ulp", "mean ulp", "not CR",
                          "flushed", "sum err", "BHH", "order", "ties", "NaN/Inf", "verdict"});
-      for (const std::string& name : impl_order(run)) {
+      for (const std::string& name : impl_names(run)) {
         AccuracyRecord agg;
         std::size_t worst_n = 0;
         bool any = false;

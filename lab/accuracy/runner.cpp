@@ -138,6 +138,13 @@ void finish(AccuracyRecord& rec) {
 
 }  // namespace
 
+std::vector<std::string> impl_names(const AccuracyRun& run) {
+  std::vector<std::string> names;
+  for (const AccuracyRecord& r : run.records)
+    if (std::find(names.begin(), names.end(), r.impl) == names.end()) names.push_back(r.impl);
+  return names;
+}
+
 AccuracyRun run_accuracy(const AccuracyGrid& grid, unsigned threads,
                          const std::function<void(std::size_t, std::size_t)>& progress) {
   std::vector<Input> inputs;

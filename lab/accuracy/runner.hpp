@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "lab/accuracy/grid.hpp"
@@ -15,6 +16,9 @@ struct AccuracyRun {
   std::vector<AccuracyRecord> records;  // grid order: dtype, family, n, impl
   double reference_seconds = 0;         // CPU time spent in the reference
 };
+
+// The implementations of a run, in the order they were measured (grid order).
+std::vector<std::string> impl_names(const AccuracyRun& run);
 
 // progress(done, total) is called from the calling thread as work completes.
 AccuracyRun run_accuracy(const AccuracyGrid& grid, unsigned threads,
