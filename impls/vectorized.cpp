@@ -5,45 +5,18 @@
 // and calls through function pointers, so nothing here can execute an
 // instruction the CPU lacks.
 #include <cstddef>
-#include <type_traits>
 
 #include "impls/registry.hpp"
+#include "impls/simd/dispatch.hpp"
 #include "impls/simd/kernels.hpp"
 
 namespace smx::impls {
 namespace {
 
-// Every feature avx512.cpp is compiled with (cmake/SmxCompileOptions.cmake).
-bool has_avx512() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-         __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-         __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi2");
-}
-
-// Every feature avx2.cpp is compiled with.
-bool has_avx2() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi2");
-}
-
-template <class T>
-row_fn<T> best() {
-  if constexpr (std::is_same_v<T, float>) {
-    if (has_avx512()) return simd::avx512::softmax_f32;
-    if (has_avx2()) return simd::avx2::softmax_f32;
-    return simd::portable::softmax_f32;
-  } else {
-    if (has_avx512()) return simd::avx512::softmax_f64;
-    if (has_avx2()) return simd::avx2::softmax_f64;
-    return simd::portable::softmax_f64;
-  }
-}
-
 // Resolved once, on the first call; later calls go straight through.
 template <class T>
 void dispatch(const T* x, T* y, std::size_t n) {
-  static const row_fn<T> fn = best<T>();
+  static const row_fn<T> fn = simd::best_softmax<T>();
   fn(x, y, n);
 }
 
@@ -80,7 +53,7 @@ Impl vectorized_avx512() {
       .summary = "three-pass softmax, AVX-512 intrinsics: own exp (scalef), masked tail, compensated sum",
       .softmax_f32 = simd::avx512::softmax_f32,
       .softmax_f64 = simd::avx512::softmax_f64,
-      .available = has_avx512,
+      .available = simd::has_avx512,
       .budget = kBudget,
       .all_neg_inf = AllNegInf::nan,
       .pos_inf = PosInf::nan_row,
@@ -93,7 +66,7 @@ Impl vectorized_avx2() {
       .summary = "three-pass softmax, AVX2+FMA intrinsics: own exp, maskload tail, compensated sum",
       .softmax_f32 = simd::avx2::softmax_f32,
       .softmax_f64 = simd::avx2::softmax_f64,
-      .available = has_avx2,
+      .available = simd::has_avx2,
       .budget = kBudget,
       .all_neg_inf = AllNegInf::nan,
       .pos_inf = PosInf::nan_row,

@@ -176,5 +176,7 @@ namespace smx::simd::avx512 {
 
 void softmax_f32(const float* x, float* y, std::size_t n) { three_pass<F32>(x, y, n); }
 void softmax_f64(const double* x, double* y, std::size_t n) { three_pass<F64>(x, y, n); }
+void exp_f32(const float* x, float* y, std::size_t n) { exp_only<F32>(x, y, n); }
+void exp_f64(const double* x, double* y, std::size_t n) { exp_only<F64>(x, y, n); }
 
 }  // namespace smx::simd::avx512

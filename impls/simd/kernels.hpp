@@ -12,16 +12,22 @@ namespace smx::simd {
 namespace avx512 {  // AVX-512 F/DQ/BW/VL (+ AVX2, FMA, BMI2): impls/simd/avx512.cpp
 void softmax_f32(const float* x, float* y, std::size_t n);
 void softmax_f64(const double* x, double* y, std::size_t n);
+void exp_f32(const float* x, float* y, std::size_t n);  // exp(x) 2^64: the exp-only probe
+void exp_f64(const double* x, double* y, std::size_t n);
 }  // namespace avx512
 
 namespace avx2 {  // AVX2, FMA, BMI2: impls/simd/avx2.cpp
 void softmax_f32(const float* x, float* y, std::size_t n);
 void softmax_f64(const double* x, double* y, std::size_t n);
+void exp_f32(const float* x, float* y, std::size_t n);  // exp(x) 2^64: the exp-only probe
+void exp_f64(const double* x, double* y, std::size_t n);
 }  // namespace avx2
 
 namespace portable {  // plain C++ for the compiler to vectorize: impls/simd/portable.cpp
 void softmax_f32(const float* x, float* y, std::size_t n);
 void softmax_f64(const double* x, double* y, std::size_t n);
+void exp_f32(const float* x, float* y, std::size_t n);  // exp(x) 2^64: the exp-only probe
+void exp_f64(const double* x, double* y, std::size_t n);
 }  // namespace portable
 
 }  // namespace smx::simd

@@ -231,4 +231,15 @@ void softmax(const T* x, T* y, std::size_t n) {
 void softmax_f32(const float* x, float* y, std::size_t n) { softmax(x, y, n); }
 void softmax_f64(const double* x, double* y, std::size_t n) { softmax(x, y, n); }
 
+// exp(x) 2^64, as pass 2 computes it: the exp-only roofline probe.
+// A zero read through volatile, so the cutoff stays opaque as in softmax().
+volatile double opaque_zero = 0.0;
+template <class T>
+void exp_only(const T* x, T* y, std::size_t n) {
+  const T zero = static_cast<T>(opaque_zero), cut = Traits<T>::C::cutoff + zero;
+  for (std::size_t i = 0; i < n; ++i) y[i] = exp_shifted(x[i], zero, zero, cut);
+}
+void exp_f32(const float* x, float* y, std::size_t n) { exp_only(x, y, n); }
+void exp_f64(const double* x, double* y, std::size_t n) { exp_only(x, y, n); }
+
 }  // namespace smx::simd::portable

@@ -121,4 +121,26 @@ void three_pass(const typename O::T* x, typename O::T* y, std::size_t n) {
   }
 }
 
+// The exponential alone, exactly as pass 2 computes it (e = exp(x) 2^64,
+// neither summed nor scaled): the benchmarks' exp-only roofline probe, the
+// cost of one exp per element that no softmax of this design can beat.
+template <class O>
+void exp_only(const typename O::T* x, typename O::T* y, std::size_t n) {
+  using V = typename O::V;
+  constexpr std::size_t L = O::lanes;
+  const V zero = O::set1(0);
+  std::size_t i = 0;
+  for (; i + 2 * L <= n; i += 2 * L) {
+    const V e0 = O::exp_shifted(O::load(x + i), zero, zero, O::all());
+    const V e1 = O::exp_shifted(O::load(x + i + L), zero, zero, O::all());
+    O::store(y + i, e0);
+    O::store(y + i + L, e1);
+  }
+  for (; i + L <= n; i += L) O::store(y + i, O::exp_shifted(O::load(x + i), zero, zero, O::all()));
+  if (i < n) {
+    const typename O::M k = O::first(n - i);
+    O::store_m(y + i, k, O::exp_shifted(O::load_z(k, x + i), zero, zero, k));
+  }
+}
+
 }  // namespace
