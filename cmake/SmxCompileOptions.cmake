@@ -9,12 +9,14 @@ if(SMX_SANITIZE)
   target_link_options(smx_options INTERFACE -fsanitize=address,undefined)
 endif()
 
-# Each file impls/simd/<isa>.cpp is built for its own instruction set only;
-# the rest of the suite stays at the baseline, so the default dispatch never
-# contains an instruction the running CPU cannot execute.
+# Each file impls/simd/*avx512*.cpp or *avx2*.cpp is built for its own
+# instruction set only; the rest of the suite stays at the baseline, so the
+# default dispatch never contains an instruction the running CPU cannot execute.
 function(smx_isa_flags dir)
-  set_source_files_properties(${dir}/avx512.cpp PROPERTIES COMPILE_OPTIONS
+  file(GLOB avx512_sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${dir}/*avx512*.cpp)
+  file(GLOB avx2_sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${dir}/*avx2*.cpp)
+  set_source_files_properties(${avx512_sources} PROPERTIES COMPILE_OPTIONS
     "-mavx512f;-mavx512dq;-mavx512bw;-mavx512vl;-mavx2;-mfma;-mbmi2")
-  set_source_files_properties(${dir}/avx2.cpp PROPERTIES COMPILE_OPTIONS
+  set_source_files_properties(${avx2_sources} PROPERTIES COMPILE_OPTIONS
     "-mavx2;-mfma;-mbmi2")
 endfunction()
