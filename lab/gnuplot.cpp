@@ -25,6 +25,13 @@ void draw(const Plot& plot, const std::filesystem::path& png) {
     << quoted(plot.ylabel) << "\nset key outside right top\nset grid\n";
   if (plot.logx) s << "set logscale x\n";
   if (plot.logy) s << "set logscale y\nset format y '%g'\n";
+  if (plot.yzero && !plot.logy) s << "set yrange [0:*]\n";
+  if (!plot.xtics.empty()) {
+    s << "set xtics (";
+    for (std::size_t i = 0; i < plot.xtics.size(); ++i)
+      s << (i ? ", " : "") << quoted(plot.xtics[i].second) << ' ' << plot.xtics[i].first;
+    s << ")\nset xrange [" << plot.xtics.front().first - 0.5 << ':' << plot.xtics.back().first + 0.5 << "]\n";
+  }
   std::vector<const Series*> drawn;  // gnuplot refuses an empty data block
   for (const Series& series : plot.series)
     if (!series.points.empty()) drawn.push_back(&series);

@@ -19,6 +19,8 @@ struct Plot {
   bool logx = false, logy = false;
   std::string style = "linespoints";  // gnuplot "with" style
   std::vector<Series> series;
+  std::vector<std::pair<double, std::string>> xtics = {};  // named x positions (categories); empty: numbers
+  bool yzero = false;  // y axis from 0 (linear y only)
 };
 
 // Throws std::runtime_error when gnuplot is missing or fails.

@@ -8,17 +8,16 @@
 #include <sstream>
 
 #include "lab/families.hpp"
+#include "lab/markdown.hpp"
 
 namespace smx {
 namespace {
 
 using Records = std::vector<const AccuracyRecord*>;
 
-std::string fixed(double v, const char* fmt) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, fmt, v);
-  return buf;
-}
+using md::fixed;
+using md::table_header;
+using md::table_row;
 
 std::string where(const AccuracyRecord& r) {
   return std::string(to_string(r.dtype)) + " " + r.family + " n=" + std::to_string(r.n);
@@ -27,24 +26,6 @@ std::string where(const AccuracyRecord& r) {
 std::string budget_text(const Impl& impl, Dtype d) {
   if (!impl.provides(d)) return "-";
   return describe(d == Dtype::f32 ? impl.budget.f32 : impl.budget.f64);
-}
-
-void table_header(std::ostream& out, const std::vector<std::string>& cols) {
-  out << '|';
-  for (const auto& c : cols) out << ' ' << c << " |";
-  out << "\n|";
-  for (std::size_t i = 0; i < cols.size(); ++i) out << (i == 0 ? ":--|" : "--:|");
-  out << '\n';
-}
-
-void table_row(std::ostream& out, const std::vector<std::string>& cells) {
-  out << '|';
-  for (const auto& c : cells) {
-    out << ' ';
-    for (char ch : c) out << (ch == '|' ? "\\|" : std::string(1, ch));  // a budget's |x−max| must not split the cell
-    out << " |";
-  }
-  out << '\n';
 }
 
 void context_section(std::ostream& out, const AccuracyRun& run, const AccuracyMeta& meta) {

@@ -6,14 +6,9 @@
 #include <vector>
 
 #include "lab/accuracy/accuracy_json.hpp"
+#include "lab/markdown.hpp"  // Figure
 
 namespace smx {
-
-struct Figure {
-  std::string file;     // relative to the report
-  std::string title;
-  std::string caption;  // what it shows, from the data
-};
 
 std::string accuracy_markdown(const AccuracyRun& run, const AccuracyMeta& meta, const std::vector<Figure>& figures);
 

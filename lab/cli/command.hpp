@@ -27,6 +27,9 @@ struct Command {
   std::string_view description;  // --help text between the usage line and the options
   std::span<const OptionSpec> options;
   std::size_t max_positionals = 0;
+  // Options starting with "--" + this go to Args::passthrough unparsed
+  // ("benchmark_": Google Benchmark's flags for `bench`); empty: none.
+  std::string_view passthrough_prefix = {};
   // Returns the exit status; throws UsageError / InputError for exit status 2.
   int (*run)(const Args& args, Io& io) = nullptr;
 };

@@ -9,7 +9,9 @@
 #define SMX_CLI_COMMANDS(X) \
   X(list)                   \
   X(eval)                   \
-  X(accuracy)
+  X(accuracy)               \
+  X(bench)                  \
+  X(report)
 
 namespace smx::cli::commands {
 #define SMX_CLI_DECLARE(id) Command id();

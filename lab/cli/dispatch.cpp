@@ -37,7 +37,7 @@ int run_command(const Command& cmd, std::span<const std::string_view> argv, Io& 
     io.out << command_help(cmd);
     return 0;
   }
-  const Args args = parse_args(argv, cmd.options, cmd.max_positionals);
+  const Args args = parse_args(argv, cmd.options, cmd.max_positionals, cmd.passthrough_prefix);
   return cmd.run(args, io);
 }
 
@@ -59,7 +59,8 @@ const Command* find_command(std::string_view name) {
 std::string usage() {
   std::string out = "usage: softmax-lab <command> [options]\n"
                     "\n"
-                    "Checks softmax implementations against a correctly rounded reference.\n"
+                    "Checks softmax implementations against a correctly rounded reference\n"
+                    "and benchmarks them against the machine's roofline.\n"
                     "\n"
                     "commands:\n";
   std::size_t width = 0;

@@ -45,7 +45,7 @@ bool looks_like_negative_number(std::string_view arg) {
 }
 
 Args parse_args(std::span<const std::string_view> argv, std::span<const OptionSpec> specs,
-                std::size_t max_positionals) {
+                std::size_t max_positionals, std::string_view passthrough_prefix) {
   Args args;
   std::size_t positionals = 0;
   auto add_positional = [&](std::string_view a) {
@@ -66,6 +66,10 @@ Args parse_args(std::span<const std::string_view> argv, std::span<const OptionSp
       continue;
     }
     if (!a.starts_with("--")) throw UsageError(cat({"unknown option ", quote(a)}));
+    if (!passthrough_prefix.empty() && a.substr(2).starts_with(passthrough_prefix)) {
+      args.passthrough.emplace_back(a);
+      continue;
+    }
     const std::size_t eq = a.find('=');
     const std::string_view name = a.substr(2, eq == std::string_view::npos ? std::string_view::npos : eq - 2);
     const auto spec = std::find_if(specs.begin(), specs.end(), [&](const OptionSpec& s) { return s.name == name; });

@@ -26,6 +26,9 @@ struct Args {
     std::string value;        // the option's value ("" for a flag) or the positional
   };
   std::vector<Item> items;
+  // Options handed on verbatim to a library ("--benchmark_filter=x" for
+  // Google Benchmark), in command-line order; see parse_args.
+  std::vector<std::string> passthrough;
 
   bool has(std::string_view option) const;
   // The last occurrence wins, as with most command-line tools.
@@ -40,9 +43,11 @@ struct Args {
 bool wants_help(std::span<const std::string_view> argv);
 
 // Throws UsageError: unknown option, missing value, value given to a flag,
-// more than max_positionals positional arguments.
+// more than max_positionals positional arguments. Options that start with
+// "--" + passthrough_prefix (when not empty) are not parsed: each goes whole
+// into Args::passthrough ("--benchmark_filter=x"; never the next argument).
 Args parse_args(std::span<const std::string_view> argv, std::span<const OptionSpec> specs,
-                std::size_t max_positionals);
+                std::size_t max_positionals, std::string_view passthrough_prefix = {});
 
 // The "options:" section of a command's --help, aligned; --help itself last.
 std::string options_help(std::span<const OptionSpec> specs);

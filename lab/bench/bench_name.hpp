@@ -1,0 +1,36 @@
+// Benchmark names, written by `bench` and read back by `report`:
+//   softmax/<dtype>/<impl>/<family>/n:<N>[/ftz]         one row of N
+//   softmax/<dtype>/<impl>/<family>/rows:<R>/n:<N>/threads:<T>   R rows of N
+//   probe/copy/<bytes>                                  memcpy, working set (source + destination) in bytes
+//   probe/exp/<dtype>/n:<N>                             the exp-only kernel over N elements
+// /ftz: the timed region runs with flush-to-zero and denormals-are-zero set.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "impls/registry.hpp"
+
+namespace smx {
+
+struct BenchId {
+  enum class Kind { softmax, copy, exp };
+  Kind kind = Kind::softmax;
+  Dtype dtype = Dtype::f32;
+  std::string impl, family;  // softmax only
+  std::size_t n = 0;         // elements per row; copy: working-set bytes
+  std::size_t rows = 0;      // 0: one row (not batched)
+  int threads = 0;           // 0: not named (single-row benchmarks)
+  bool ftz = false;
+
+  std::size_t elements() const { return rows ? rows * n : n; }
+  friend bool operator==(const BenchId&, const BenchId&) = default;
+};
+
+std::string bench_name(const BenchId& id);
+// nullopt for a name not of the forms above (another program's benchmark).
+std::optional<BenchId> parse_bench_name(std::string_view name);
+
+}  // namespace smx

@@ -1,0 +1,25 @@
+// What each benchmark times: its kernel on its cached input, after
+// verification, with items/s and bytes/s counters per wall-clock second of
+// the timed loop (the loop's real time, so threaded runs count their workers).
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include "lab/bench/inputs.hpp"
+#include "lab/bench/plan.hpp"
+#include "lab/bench/verify.hpp"
+
+namespace smx {
+
+// Minimum memory traffic a softmax can have out of cache, per element: read
+// x twice (max, then exp and sum; or one pass online) and write y once.
+constexpr double softmax_accesses_per_element = 3;
+
+struct BenchData {
+  InputCache& inputs;
+  Verifier& verifier;
+};
+
+void time_case(benchmark::State& state, const BenchCase& c, BenchData& data);
+
+}  // namespace smx

@@ -1,0 +1,19 @@
+// The benchmark report's figures (gnuplot PNGs, lab/gnuplot.hpp) and a
+// sentence each on what they show: throughput vs n, fraction of the roofline
+// vs n, throughput per input family, thread scaling of batched rows.
+#pragma once
+
+#include <filesystem>
+#include <vector>
+
+#include "lab/markdown.hpp"
+#include "lab/report/bench_results.hpp"
+#include "lab/report/roofline.hpp"
+
+namespace smx {
+
+// Draws into dir/figures/bench-*.png; Figure::file is relative to dir.
+// A figure without data (a filtered run) is left out.
+std::vector<Figure> bench_figures(const BenchResults& results, const Roofline& roofline, const std::filesystem::path& dir);
+
+}  // namespace smx

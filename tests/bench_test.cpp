@@ -1,0 +1,378 @@
+// The benchmark engine (lab/bench/) and its report model (lab/report/):
+// names, the plan, registration (every benchmark of the full preset runs once
+// at a tiny size), verify-before-timing, the threaded batched adapter, the
+// FTZ/DAZ guard, the roofline and the speedup wording. No timing is checked.
+#include <catch2/catch.hpp>
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "impls/batched.hpp"
+#include "impls/worker_pool.hpp"
+#include "lab/bench/bench_name.hpp"
+#include "lab/bench/ftz.hpp"
+#include "lab/bench/plan.hpp"
+#include "lab/bench/register.hpp"
+#include "lab/bench/verify.hpp"
+#include "lab/families.hpp"
+#include "lab/report/bench_markdown.hpp"
+#include "lab/report/bench_results.hpp"
+#include "lab/report/roofline.hpp"
+#include "tests/support.hpp"
+
+using namespace smx;
+
+namespace {
+
+using Kind = BenchId::Kind;
+
+// Collects what Google Benchmark reports, prints nothing.
+class Collector : public benchmark::BenchmarkReporter {
+ public:
+  bool ReportContext(const Context&) override { return true; }
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& r : runs) {
+      ran.insert(r.run_name.function_name);
+      if (r.error_occurred) errors[r.run_name.function_name] = r.error_message;
+      else counters[r.run_name.function_name] = r.counters;
+    }
+  }
+  std::set<std::string> ran;
+  std::map<std::string, std::string> errors;
+  std::map<std::string, benchmark::UserCounters> counters;
+};
+
+// Registers the plan in single-iteration mode, runs all of it, clears the registry.
+Collector run_plan(std::vector<BenchCase> plan) {
+  BenchSuite suite(std::move(plan), [](const std::string&) { return true; },
+                   {.single_iteration = true, .input_budget = std::size_t{64} << 20});
+  suite.register_all();
+  Collector c;
+  benchmark::RunSpecifiedBenchmarks(&c, ".");
+  benchmark::ClearRegisteredBenchmarks();
+  return c;
+}
+
+// A kernel that writes 1/n everywhere: right only for equal logits. Counts its calls.
+std::atomic<int> uniform_calls{0};
+template <class T>
+void uniform(const T*, T* y, std::size_t n) {
+  ++uniform_calls;
+  for (std::size_t i = 0; i < n; ++i) y[i] = T(1) / static_cast<T>(n);
+}
+
+Impl fake(std::string_view name, row_fn<float> f32, row_fn<double> f64, Budget budget) {
+  Impl impl;
+  impl.name = name;
+  impl.summary = "test double";
+  impl.softmax_f32 = f32;
+  impl.softmax_f64 = f64;
+  impl.budget = budget;
+  return impl;
+}
+
+}  // namespace
+
+TEST_CASE("bench: names read back into what they were made from", "[bench]") {
+  const std::vector<BenchId> ids = {
+      {Kind::softmax, Dtype::f32, "stable", "normal", 32000, 0, 0, false},
+      {Kind::softmax, Dtype::f64, "vectorized.avx512", "wide", 4096, 0, 0, true},
+      {Kind::softmax, Dtype::f32, "naive", "normal", 32000, 64, 2, false},
+      {Kind::copy, Dtype::f32, "", "", 16384, 0, 0, false},
+      {Kind::exp, Dtype::f64, "", "", 67108864, 0, 0, false},
+  };
+  const std::vector<std::string> names = {"softmax/f32/stable/normal/n:32000", "softmax/f64/vectorized.avx512/wide/n:4096/ftz",
+                                          "softmax/f32/naive/normal/rows:64/n:32000/threads:2", "probe/copy/16384",
+                                          "probe/exp/f64/n:67108864"};
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    CAPTURE(names[i]);
+    CHECK(bench_name(ids[i]) == names[i]);
+    const auto back = parse_bench_name(names[i]);
+    REQUIRE(back);
+    CHECK(*back == ids[i]);
+  }
+  for (const char* bad : {"", "softmax", "softmax/f16/stable/normal/n:4", "softmax/f32/stable/normal/n:4x",
+                          "softmax/f32/stable/normal/n:4/bogus", "probe/copy/12k", "probe/exp/f32/4", "BM_memcpy/8"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(parse_bench_name(bad));
+  }
+}
+
+TEST_CASE("bench: the full plan has every implementation, dtype, family and size; quick is a subset", "[bench]") {
+  const std::vector<BenchCase> full = bench_plan({.preset = Preset::full});
+  const std::vector<BenchCase> quick = bench_plan({.preset = Preset::quick});
+  std::set<std::string> full_names, quick_names;
+  for (const BenchCase& c : full) CHECK(full_names.insert(bench_name(c.id)).second);  // no duplicates
+  for (const BenchCase& c : quick) quick_names.insert(bench_name(c.id));
+  CHECK(std::includes(full_names.begin(), full_names.end(), quick_names.begin(), quick_names.end()));
+  CHECK(quick_names.size() < full_names.size() / 4);
+
+  const std::size_t sizes[] = {16,     64,     256,    1000,   1024,    4096,    16384,    32000,   50257,
+                               65536,  128256, 151936, 262144, 1048576, 4194304, 16777216, 67108864};
+  for (const Impl& impl : all_impls()) {
+    for (const Dtype d : {Dtype::f32, Dtype::f64}) {
+      if (!impl.available() || !impl.provides(d)) continue;
+      for (const BenchFamily& f : bench_families())
+        for (const std::size_t n : sizes) {
+          const BenchId id{Kind::softmax, d, std::string(impl.name), std::string(f.name), n, 0, 0, false};
+          CHECK(full_names.count(bench_name(id)));
+          if (f.name == "wide") {
+            BenchId ftz = id;
+            ftz.ftz = true;
+            CHECK(full_names.count(bench_name(ftz)));
+          }
+        }
+      for (const BatchShape& s : batch_shapes())
+        for (const int t : batch_threads())
+          CHECK(full_names.count(bench_name({Kind::softmax, d, std::string(impl.name), "normal", s.cols, s.rows, t, false})));
+    }
+  }
+  std::size_t copies = 0, exps = 0;
+  for (const BenchCase& c : full) {
+    copies += c.id.kind == Kind::copy;
+    exps += c.id.kind == Kind::exp;
+    if (c.id.kind == Kind::softmax) CHECK(find_family(c.input_family) != nullptr);
+  }
+  CHECK(copies == 4);  // L1, L2, L3, DRAM
+  CHECK(exps == 2 * std::size(sizes));
+}
+
+TEST_CASE("bench: every benchmark of the full preset runs once at a tiny size", "[bench]") {
+  const std::vector<BenchCase> plan = bench_plan({.preset = Preset::full, .max_elements = 64});
+  std::set<std::string> names;
+  for (const BenchCase& c : plan) {
+    names.insert(bench_name(c.id));
+    CHECK(c.id.elements() > 0);
+    CHECK((c.rows ? c.rows * c.n : c.n) <= (c.id.kind == Kind::copy ? 8 * 64 : 64));
+  }
+  const Collector c = run_plan(plan);
+  CHECK(c.ran == names);
+  for (const auto& [name, error] : c.errors) FAIL_CHECK(name << ": " << error);
+  for (const auto& [name, counters] : c.counters) {
+    CAPTURE(name);
+    CHECK(counters.count("bytes_per_second"));
+    if (!name.starts_with("probe/copy")) CHECK(counters.count("items_per_second"));
+  }
+}
+
+TEST_CASE("bench: an implementation that breaks its declaration is skipped, never timed", "[bench]") {
+  // uniform() declares 1 ulp; stable's kernel declared correctly rounded (0 ulp) is a broken declaration.
+  const Impl broken = fake("test.uniform", uniform<float>, uniform<double>, {.f32 = {1}, .f64 = {1}});
+  const Impl overclaimed = fake("test.overclaimed", find("stable")->softmax_f32, nullptr, {.f32 = {0}, .f64 = {}});
+  const Impl honest = fake("test.stable", find("stable")->softmax_f32, find("stable")->softmax_f64, find("stable")->budget);
+
+  SECTION("verify_on, directly") {
+    const std::vector<float> x = family<float>("normal-1", 100, 1);
+    std::vector<float> y(x.size());
+    std::vector<std::pair<std::size_t, Expected<float>>> refs;
+    refs.emplace_back(0, expected_softmax<float>(x));
+    const Verdict bad = verify_on<float>(broken, x.data(), y.data(), 0, x.size(), 0, refs);
+    CHECK_FALSE(bad.ok);
+    CHECK(bad.message.starts_with("breaks its declaration: ulp error (normal)"));
+    CHECK(bad.message.find('\n') == std::string::npos);
+    CHECK_FALSE(verify_on<float>(overclaimed, x.data(), y.data(), 0, x.size(), 0, refs).ok);
+    CHECK(verify_on<float>(honest, x.data(), y.data(), 0, x.size(), 0, refs).ok);
+    // Batched: rows checked at their own offsets, here on 2 threads.
+    const std::vector<float> rows = family<float>("normal-1", 5 * 40, 1);
+    std::vector<float> out(rows.size());
+    std::vector<std::pair<std::size_t, Expected<float>>> row_refs;
+    for (const std::size_t r : verified_rows(5))
+      row_refs.emplace_back(r, expected_softmax<float>(std::span<const float>(rows.data() + r * 40, 40)));
+    CHECK(verified_rows(5) == std::vector<std::size_t>{0, 2, 4});
+    CHECK(verify_on<float>(honest, rows.data(), out.data(), 5, 40, 2, row_refs).ok);
+    const Verdict bad_rows = verify_on<float>(broken, rows.data(), out.data(), 5, 40, 2, row_refs);
+    CHECK(bad_rows.message.starts_with("breaks its declaration (row 0): "));
+  }
+
+  SECTION("through registration: skipped with the message") {
+    const Impl impls[] = {broken, honest};
+    std::vector<BenchCase> plan;
+    for (BenchCase& c : bench_plan({.preset = Preset::quick, .max_elements = 256, .impls = impls}))
+      if (c.impl) plan.push_back(std::move(c));
+    uniform_calls = 0;
+    const Collector c = run_plan(plan);
+    std::size_t broken_cases = 0;
+    for (const BenchCase& bc : plan) {
+      const std::string name = bench_name(bc.id);
+      CAPTURE(name);
+      const bool is_broken = bc.impl->name == broken.name;
+      broken_cases += is_broken;
+      CHECK(c.errors.count(name) == (is_broken ? 1u : 0u));
+      if (is_broken) CHECK(c.errors.at(name).starts_with("breaks its declaration"));
+    }
+    REQUIRE(broken_cases > 0);
+    // Each input verified once per (implementation, threads), a call per row: the timed loop never ran it.
+    std::map<std::tuple<Dtype, std::string_view, std::size_t, std::size_t, int>, int> verifications;
+    for (const BenchCase& bc : plan)
+      if (bc.impl->name == broken.name)
+        verifications[{bc.id.dtype, bc.input_family, bc.rows, bc.n, bc.id.threads}] = bc.rows ? static_cast<int>(bc.rows) : 1;
+    int calls = 0;
+    for (const auto& [key, rows] : verifications) calls += rows;
+    CHECK(uniform_calls == calls);
+  }
+}
+
+TEST_CASE("bench: the filter is read as Google Benchmark reads it", "[bench]") {
+  struct Case {
+    std::string filter, name;
+    bool selected;
+  };
+  const std::vector<Case> cases = {
+      {"", "softmax/f32/stable/normal/n:16", true},
+      {"all", "probe/copy/16384", true},
+      {"n:16$", "softmax/f32/stable/normal/n:16", true},
+      {"n:16$", "softmax/f32/stable/normal/n:16384", false},
+      {"-stable", "softmax/f32/stable/normal/n:16", false},
+      {"-stable", "softmax/f32/naive/normal/n:16", true},
+      {"(naive|eigen)/wide", "softmax/f64/eigen/wide/n:64/ftz", true},
+      {"[", "softmax/f32/stable/normal/n:16", true},  // bad expression: Google Benchmark reports it
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.filter, c.name);
+    CHECK(filter_selects(c.filter, c.name) == c.selected);
+  }
+}
+
+TEST_CASE("batched: rows split over threads give the serial result, padding untouched", "[bench][batched]") {
+  const Impl& stable = *find("stable");
+  for (const std::size_t rows : {0, 1, 2, 3, 7, 64}) {
+    for (const int threads : {0, 1, 2, 3, 5}) {
+      CAPTURE(rows, threads);
+      const std::size_t cols = 33, ldx = 35, ldy = 34;
+      std::vector<double> x = family<double>("normal-1", std::max<std::size_t>(rows, 1) * ldx, 3);
+      std::vector<double> serial(rows * ldy + 1, -7.0), threaded(rows * ldy + 1, -7.0);
+      for (std::size_t r = 0; r < rows; ++r) stable.softmax_f64(x.data() + r * ldx, serial.data() + r * ldy, cols);
+      softmax_batched<double>(stable, x.data(), ldx, threaded.data(), ldy, rows, cols, threads);
+      CHECK(threaded == serial);
+    }
+  }
+}
+
+TEST_CASE("worker pool: every index in exactly one chunk, chunks equal and contiguous", "[bench][batched]") {
+  for (const std::size_t count : {0, 1, 2, 5, 100, 1001}) {
+    for (const unsigned parts : {1u, 2u, 3u, 8u}) {
+      CAPTURE(count, parts);
+      std::vector<std::atomic<int>> seen(count);
+      std::mutex m;
+      std::vector<std::pair<std::size_t, std::size_t>> chunks;
+      struct Ctx {
+        std::vector<std::atomic<int>>* seen;
+        std::mutex* m;
+        std::vector<std::pair<std::size_t, std::size_t>>* chunks;
+      } ctx{&seen, &m, &chunks};
+      parallel_chunks(count, parts, [](void* p, std::size_t b, std::size_t e) {
+        auto& c = *static_cast<Ctx*>(p);
+        for (std::size_t i = b; i < e; ++i) ++(*c.seen)[i];
+        std::lock_guard lock(*c.m);
+        c.chunks->push_back({b, e});
+      }, &ctx);
+      for (const auto& s : seen) CHECK(s == 1);
+      std::sort(chunks.begin(), chunks.end());
+      CHECK(chunks.size() == std::clamp<std::size_t>(parts, 1, std::max<std::size_t>(count, 1)));
+      std::size_t lo = count, hi = 0;
+      for (const auto& [b, e] : chunks) lo = std::min(lo, e - b), hi = std::max(hi, e - b);
+      CHECK(hi - lo <= 1);
+    }
+  }
+}
+
+TEST_CASE("ftz: flush-to-zero and denormals-are-zero for a scope, restored after", "[bench]") {
+  volatile float tiny = 1e-39f;  // subnormal
+  volatile float half = 0.5f;
+  const unsigned before = _mm_getcsr();
+  {
+    FlushDenormals on(true);
+    CHECK((_mm_getcsr() & (FlushDenormals::ftz_bit | FlushDenormals::daz_bit)) ==
+          (FlushDenormals::ftz_bit | FlushDenormals::daz_bit));
+    CHECK(tiny * half == 0.0f);  // DAZ reads tiny as 0
+  }
+  CHECK(_mm_getcsr() == before);
+  CHECK(tiny * half != 0.0f);
+  {
+    FlushDenormals off(false);
+    CHECK(_mm_getcsr() == before);
+  }
+}
+
+TEST_CASE("report: roofline bound, binding term and speedup wording", "[bench][report]") {
+  BenchResults results;
+  results.levels = {{"L1", 32768, 0}, {"L2", 1 << 20, 0}, {"L3", 32 << 20, 0}, {"DRAM", 0, 0}};
+  const auto result = [](BenchId id, std::vector<double> seconds) {
+    BenchResult r{bench_name(id), id, seconds, 0, 0, 0, 0, {}, {}};
+    std::sort(seconds.begin(), seconds.end());
+    r.min = seconds.front(), r.max = seconds.back(), r.median = seconds[seconds.size() / 2];
+    return r;
+  };
+  results.results = {
+      result({Kind::copy, Dtype::f32, "", "", 16384, 0, 0, false}, {16384 / 200e9}),  // L1: 200 GB/s
+      result({Kind::copy, Dtype::f32, "", "", 268435456, 0, 0, false}, {268435456 / 20e9}),  // DRAM: 20 GB/s
+      result({Kind::exp, Dtype::f32, "", "", 1024, 0, 0, false}, {1e-6}),
+      result({Kind::exp, Dtype::f32, "", "", 1 << 24, 0, 0, false}, {1e-3}),
+  };
+  const Roofline r = roofline_from(results);
+  CHECK(r.level_of_row(Dtype::f32, 1024).name == "L1");       // 8 KiB
+  CHECK(r.level_of_row(Dtype::f64, 4096).name == "L2");       // 64 KiB
+  CHECK(r.level_of_row(Dtype::f32, 1 << 24).name == "DRAM");  // 128 MiB
+  // n = 1024 in L1: memory 3·4096 B / 200 GB/s = 61 ns < exp 1 µs.
+  CHECK(r.bound_seconds(Dtype::f32, 1024).value() == Approx(1e-6));
+  CHECK(r.binding(Dtype::f32, 1024) == "exp");
+  // n = 2^24 in DRAM: 3·64 MiB / 20 GB/s = 10 ms > exp 1 ms.
+  CHECK(r.bound_seconds(Dtype::f32, 1 << 24).value() == Approx(3.0 * 4 * (1 << 24) / 20e9));
+  CHECK(r.binding(Dtype::f32, 1 << 24) == "memory (DRAM)");
+  CHECK_FALSE(r.bound_seconds(Dtype::f64, 1 << 12));  // no probes for it
+
+  const BenchId id{Kind::softmax, Dtype::f32, "a", "normal", 1024, 0, 0, false};
+  const BenchResult base = result(id, {2.0, 2.1, 2.2}), fast = result(id, {1.0, 1.05, 1.1}), close = result(id, {1.9, 2.05, 2.3});
+  CHECK(speedup_text(fast, &base) == "2.00×");
+  CHECK(speedup_text(base, &fast) == "0.50×");
+  CHECK(speedup_text(close, &base) == "no difference resolved");
+  CHECK(speedup_text(fast, nullptr) == "-");
+}
+
+TEST_CASE("report: results read from Google Benchmark JSON, NaN and aggregates-only included", "[bench][report]") {
+  const nlohmann::json j = nlohmann::json::parse(R"({
+    "context": {"cpu_scaling_enabled": true, "library_build_type": "debug", "load_avg": [1.5, 0.25],
+                "memory_levels": "L1=32768,L2=1048576,DRAM", "preset": "quick"},
+    "benchmarks": [
+      {"name": "softmax/f32/stable/normal/n:1000", "run_name": "softmax/f32/stable/normal/n:1000", "run_type": "iteration",
+       "iterations": 10, "real_time": 3.0, "time_unit": "us"},
+      {"name": "softmax/f32/stable/normal/n:1000", "run_name": "softmax/f32/stable/normal/n:1000", "run_type": "iteration",
+       "iterations": 10, "real_time": 1.0, "time_unit": "us"},
+      {"name": "softmax/f32/stable/normal/n:1000", "run_name": "softmax/f32/stable/normal/n:1000", "run_type": "iteration",
+       "iterations": 10, "real_time": 2.0, "time_unit": "us"},
+      {"name": "softmax/f32/stable/normal/n:1000_median", "run_name": "softmax/f32/stable/normal/n:1000", "run_type": "aggregate",
+       "aggregate_name": "median", "iterations": 3, "real_time": 2.0, "time_unit": "us"},
+      {"name": "softmax/f64/x/wide/n:8", "run_name": "softmax/f64/x/wide/n:8", "run_type": "iteration", "iterations": 0,
+       "error_occurred": true, "error_message": "breaks its declaration: no"},
+      {"name": "softmax/f64/y/wide/n:8_median", "run_name": "softmax/f64/y/wide/n:8", "run_type": "aggregate",
+       "aggregate_name": "median", "iterations": 3, "real_time": 5.0, "time_unit": "ms"},
+      {"name": "softmax/f64/y/wide/n:8_cv", "run_name": "softmax/f64/y/wide/n:8", "run_type": "aggregate",
+       "aggregate_name": "cv", "iterations": 3, "real_time": 0.02, "time_unit": "ms"},
+      {"name": "BM_other", "run_name": "BM_other", "run_type": "iteration", "iterations": 1, "real_time": 1, "time_unit": "ns"}
+    ]})");
+  const BenchResults r = bench_results_from(j);
+  CHECK(r.cpu_scaling);
+  CHECK(r.debug_library);
+  CHECK(r.context.at("load_avg") == "1.50, 0.25");
+  REQUIRE(r.levels.size() == 3);
+  CHECK(r.levels[1].capacity == 1048576);
+  REQUIRE(r.results.size() == 3);  // BM_other is not ours
+  const BenchResult& s = r.results[0];
+  CHECK(s.seconds.size() == 3);
+  CHECK(s.median == Approx(2e-6));
+  CHECK(s.min == Approx(1e-6));
+  CHECK(s.max == Approx(3e-6));
+  CHECK(s.cv == Approx(0.5));
+  CHECK(s.throughput() == Approx(1000 / 2e-6));
+  CHECK(r.results[1].error == "breaks its declaration: no");
+  CHECK_FALSE(r.results[1].ok());
+  CHECK(r.results[2].median == Approx(5e-3));
+  CHECK(r.results[2].cv == Approx(0.02));
+  CHECK(impl_names(r) == std::vector<std::string>{"stable", "x", "y"});
+}
