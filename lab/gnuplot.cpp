@@ -43,9 +43,12 @@ void draw(const Plot& plot, const std::filesystem::path& png) {
     s << "EOD\n";
   }
   s << "plot ";
-  for (std::size_t i = 0; i < drawn.size(); ++i)
-    s << (i ? ", " : "") << "$d" << i << " with " << plot.style << " lw 1.5 dt " << (1 + i / 8) << " title "
-      << quoted(drawn[i]->title);
+  for (std::size_t i = 0; i < drawn.size(); ++i) {
+    s << (i ? ", " : "") << "$d" << i << " with ";
+    if (drawn[i]->style.empty()) s << plot.style << " lw 1.5 dt " << (1 + i / 8);
+    else s << drawn[i]->style;
+    s << " title " << quoted(drawn[i]->title);
+  }
   s << "\n";
 
   std::FILE* p = popen("gnuplot", "w");

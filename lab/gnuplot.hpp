@@ -12,6 +12,7 @@ namespace smx {
 struct Series {
   std::string title;
   std::vector<std::pair<double, double>> points;
+  std::string style = {};  // gnuplot "with ..." for this series only (a reference line); empty: the plot's
 };
 
 struct Plot {

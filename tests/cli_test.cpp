@@ -153,6 +153,14 @@ TEST_CASE("cli: bad arguments exit 2 with exactly one line on stderr", "[cli]") 
       {{"eval", "--file", "/"}, "softmax-lab: eval: cannot read '/': Is a directory (see softmax-lab eval --help)"},
       {{"eval", "--impl", "stable,", "1"}, "softmax-lab: eval: empty item in --impl list 'stable,' (see softmax-lab eval --help)"},
       {{"eval", "1", "\n\x01"}, "softmax-lab: eval: row 2, column 1: cannot parse '\\x01' as a number"},
+      // Google Benchmark's flags pass through for bench only.
+      {{"eval", "--benchmark_filter=x", "1"}, "softmax-lab: eval: unknown option '--benchmark_filter' (see softmax-lab eval --help)"},
+      {{"bench", "--benchmark_bogus=1"}, "softmax-lab: bench: unknown option '--benchmark_bogus' (see softmax-lab bench --help)"},
+      {{"bench", "--quick", "--benchmark_filter=nomatch"},
+       "softmax-lab: bench: no benchmark matches --benchmark_filter='nomatch' (see softmax-lab bench --help)"},
+      {{"bench", "--bogus"}, "softmax-lab: bench: unknown option '--bogus' (see softmax-lab bench --help)"},
+      {{"report", "--in", "/nonexistent/b.json"}, "softmax-lab: report: cannot read '/nonexistent/b.json': No such file or directory"},
+      {{"report", "--in", "/"}, "softmax-lab: report: cannot read '/': Is a directory"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.argv);
@@ -401,4 +409,88 @@ TEST_CASE("cli: accuracy --format prints to stdout and rejects a bad family", "[
   const Run bad = run_cli({"accuracy", "--family", "nope"});
   CHECK(bad.status == 2);
   CHECK(bad.err.find("unknown family 'nope'") != std::string::npos);
+}
+
+TEST_CASE("cli: bench writes Google Benchmark JSON with context and counters; report renders it", "[cli][bench]") {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("smx_bench_" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  const std::string json = (dir / "b.json").string();
+  // A small slice of the quick preset: two implementations, both families of the figures, threads, both probes.
+  const Run b = run_cli({"bench", "--quick", "--out", json, "--benchmark_repetitions=2", "--benchmark_min_time=0.001",
+                         "--benchmark_filter=/(stable|vectorized)/(normal|wide)/(n:4096(/ftz)?|rows:512/n:1024/threads:[12])$|"
+                         "probe/(copy/16384|exp/f32/n:4096)$"});
+  INFO(b.err);
+  REQUIRE(b.status == 0);
+  CHECK(b.out.find("softmax/f32/vectorized/wide/n:4096/ftz_median") != std::string::npos);  // console on stdout
+  CHECK(b.err.find("bench: 18 benchmarks (0 skipped: verification failed)") != std::string::npos);
+
+  std::ifstream in(json);
+  const nlohmann::json j = nlohmann::json::parse(in);
+  for (const char* key : {"preset", "revision", "memory_levels", "compiler", "library: Google Benchmark", "wall_seconds",
+                          "cpu_scaling_enabled", "library_build_type", "caches"})
+    CHECK(j["context"].contains(key));
+  CHECK(j["context"]["preset"] == "quick");
+  std::size_t softmax_runs = 0;
+  for (const auto& r : j["benchmarks"]) {
+    if (r["run_type"] != "iteration" || !r["name"].get<std::string>().starts_with("softmax/")) continue;
+    ++softmax_runs;
+    const std::string name = r["name"];
+    CAPTURE(name);
+    const double n = name.find("rows:512") != std::string::npos ? 512 * 1024 : 4096;
+    const double bytes = name.starts_with("softmax/f32") ? 4 : 8;
+    const double seconds = r["real_time"].get<double>() * 1e-6;  // microseconds
+    CHECK(r["items_per_second"].get<double>() == Approx(n / seconds).epsilon(0.05));
+    CHECK(r["bytes_per_second"].get<double>() == Approx(3 * bytes * n / seconds).epsilon(0.05));
+  }
+  CHECK(softmax_runs == 2 * 16);  // (2 impls x 2 dtypes x 3 one-row + 2 x 2 batched) x 2 repetitions
+
+  const Run rep = run_cli({"report", "--in", json, "--out", dir.string()});
+  INFO(rep.err);
+  REQUIRE(rep.status == 0);
+  std::ifstream md_in(dir / "benchmarks.md");
+  const std::string md{std::istreambuf_iterator<char>(md_in), {}};
+  for (const char* section : {"## Context", "## Headline", "## Roofline probes", "## Figures", "## Batched rows and threads",
+                              "## Subnormal outputs", "## Skipped: verification failed", "## Every single-row result",
+                              "### f32 · L1", "| `vectorized` |", "speedup", "figures/bench-throughput-f32.png",
+                              "figures/bench-threads-f32.png", "figures/bench-families-f32.png"})
+    CHECK(md.find(section) != std::string::npos);
+  for (std::size_t at = md.find("](figures/"); at != std::string::npos; at = md.find("](figures/", at + 1)) {
+    const std::string file = md.substr(at + 2, md.find(')', at) - at - 2);
+    CAPTURE(file);
+    CHECK(std::filesystem::file_size(dir / file) > 1000);
+  }
+  for (const auto& e : std::filesystem::directory_iterator(dir)) CHECK(e.path().string().find(".tmp") == std::string::npos);
+
+  const Run bad_baseline = run_cli({"report", "--in", json, "--out", dir.string(), "--baseline", "nope"});
+  CHECK(bad_baseline.status == 2);
+  CHECK(bad_baseline.err.starts_with("softmax-lab: report: baseline 'nope' has no results in"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("cli: report rejects a file that is not benchmark JSON, exit 2, one line", "[cli][bench]") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"{", "is not valid JSON: "},
+      {"{\"benchmarks\": 3}", "is not Google Benchmark output (no \"benchmarks\" array)"},
+      {"[1, 2]", "is not Google Benchmark output"},
+  };
+  for (const auto& [content, message] : cases) {
+    CAPTURE(content);
+    const TempFile f(content);
+    const Run r = run_cli({"report", "--in", f.path, "--out", std::filesystem::temp_directory_path().string()});
+    CHECK(r.status == 2);
+    CHECK(lines(r.err) == 1);
+    CHECK(r.err.starts_with("softmax-lab: report: '" + f.path + "' "));
+    CHECK(r.err.find(message) != std::string::npos);
+  }
+}
+
+TEST_CASE("cli: bench --benchmark_list_tests lists the preset and writes nothing", "[cli][bench]") {
+  const std::string out = (std::filesystem::temp_directory_path() / ("smx_list_" + std::to_string(getpid()) + ".json")).string();
+  const Run r = run_cli({"bench", "--quick", "--out", out, "--benchmark_list_tests"});
+  REQUIRE(r.status == 0);
+  CHECK(r.out.starts_with("softmax/"));
+  CHECK(r.out.find("\nprobe/copy/") != std::string::npos);
+  CHECK(r.out.find("/ftz\n") != std::string::npos);
+  CHECK(lines(r.out) > 100);
+  CHECK_FALSE(std::filesystem::exists(out));
 }

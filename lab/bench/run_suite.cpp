@@ -139,7 +139,10 @@ BenchRunResult run_benchmarks(const BenchRunOptions& options, std::ostream& out)
   argv.push_back(nullptr);
   int argc = static_cast<int>(args.size());
   benchmark::Initialize(&argc, argv.data());
-  if (argc > 1) throw std::invalid_argument("unknown option '" + std::string(argv[1]) + "'");
+  if (argc > 1) {
+    const std::string_view flag = argv[1];
+    throw std::invalid_argument("unknown option '" + std::string(flag.substr(0, flag.find('='))) + "'");
+  }
 
   const std::string filter = benchmark::GetBenchmarkFilter();
   const auto will_run = [filter](const std::string& name) { return filter_selects(filter, name); };

@@ -62,7 +62,8 @@ std::vector<Figure> bench_figures(const BenchResults& results, const Roofline& r
     const std::string t(to_string(d));
     auto series = by_n(results, d, [](const BenchResult& r) -> std::optional<double> { return r.throughput() / 1e9; });
     const std::string summary = extremes(series, "throughput", " G el/s");
-    Series exp{"exp-only probe", {}}, bound{"roofline bound", {}};
+    Series exp{"exp-only probe", {}, "linespoints lw 1.5 dt 3 pt 6 lc rgb 'black'"};
+    Series bound{"roofline bound", {}, "lines lw 6 lc rgb '#b0b0b0'"};
     std::set<std::size_t> sizes;
     for (const Series& s : series)
       for (const auto& p : s.points) sizes.insert(static_cast<std::size_t>(p.first));
@@ -71,8 +72,8 @@ std::vector<Figure> bench_figures(const BenchResults& results, const Roofline& r
         exp.points.emplace_back(static_cast<double>(n), static_cast<double>(n) / e->second / 1e9);
       if (const auto b = roofline.bound_seconds(d, n)) bound.points.emplace_back(static_cast<double>(n), static_cast<double>(n) / *b / 1e9);
     }
+    series.insert(series.begin(), std::move(bound));  // drawn first, under the rest
     series.push_back(std::move(exp));
-    series.push_back(std::move(bound));
     emit("bench-throughput-" + t + ".png",
          {"Softmax throughput vs row length, " + t + ", normal logits (median of the repetitions)", "n (elements per row)",
           "G elements / s", true, true, "linespoints", series},
