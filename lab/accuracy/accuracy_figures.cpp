@@ -5,7 +5,7 @@
 #include <map>
 
 #include "lab/families.hpp"
-#include "lab/gnuplot.hpp"
+#include "lab/figure_set.hpp"
 
 namespace smx {
 namespace {
@@ -50,20 +50,12 @@ std::string extremes(const std::vector<Series>& series, const char* unit) {
 }  // namespace
 
 std::vector<Figure> accuracy_figures(const AccuracyRun& run, const std::filesystem::path& dir) {
-  std::vector<Figure> figures;
-  const std::filesystem::path fig_dir = dir / "figures";
-  std::filesystem::create_directories(fig_dir);
-  auto emit = [&](const std::string& file, const Plot& plot, std::string caption) {
-    // A filtered run may leave a figure without data (no uniform family, say): no figure then.
-    if (std::none_of(plot.series.begin(), plot.series.end(), [](const Series& s) { return !s.points.empty(); })) return;
-    draw(plot, fig_dir / file);
-    figures.push_back({"figures/" + file, plot.title, std::move(caption)});
-  };
+  FigureSet figures(dir);
 
   for (Dtype d : {Dtype::f32, Dtype::f64}) {
     const std::string t(to_string(d));
     auto series = by_n(run, d, [](const AccuracyRecord& r) { return r.max_ulp_normal; });
-    emit("accuracy-ulp-vs-n-" + t + ".png",
+    figures.add("accuracy-ulp-vs-n-" + t + ".png",
          {"Max ulp error of normal outputs vs n, " + t + " (every finite family, where the budget is claimed)", "n",
           "max ulp error",
           true, true, "linespoints", series},
@@ -86,7 +78,7 @@ std::vector<Figure> accuracy_figures(const AccuracyRun& run, const std::filesyst
       }
       series.push_back(std::move(s));
     }
-    emit("accuracy-ulp-vs-scale-f32.png",
+    figures.add("accuracy-ulp-vs-scale-f32.png",
          {"Max ulp error of normal outputs vs logit magnitude, f32 (uniform in [-s, s]; 1e4 = huge offset)", "magnitude s",
           "max ulp error", true, true, "linespoints", series},
          "Rounding x - max in the working type costs up to |x - max| / 2 ulp of the argument, which exp turns into "
@@ -106,7 +98,7 @@ std::vector<Figure> accuracy_figures(const AccuracyRun& run, const std::filesyst
         if (h.count(b)) s.points.emplace_back(UlpHistogram::upper_edge(b), static_cast<double>(h.count(b)) / total);
       series.push_back(std::move(s));
     }
-    emit("accuracy-ulp-histogram-f32.png",
+    figures.add("accuracy-ulp-histogram-f32.png",
          {"Distribution of ulp errors, f32 (every finite output; 1/16-ulp bins below 8 ulp)", "ulp error (bin upper edge)",
           "fraction of outputs", true, true, "steps", series},
          "The share of outputs at each error: a correctly rounded kernel would put everything at or below 0.5 ulp; "
@@ -115,7 +107,7 @@ std::vector<Figure> accuracy_figures(const AccuracyRun& run, const std::filesyst
 
   {
     auto series = by_n(run, Dtype::f32, [](const AccuracyRecord& r) { return r.sum_error; });
-    emit("accuracy-sum-error-vs-n-f32.png",
+    figures.add("accuracy-sum-error-vs-n-f32.png",
          {"Sum error |sum y - 1| / u vs n, f32 (sum taken exactly)", "n", "max |sum y - 1| / u", true, true,
           "linespoints", series},
          "How far the probabilities are from summing to one. With outputs near 1/n, each output's own rounding is "
@@ -125,14 +117,14 @@ std::vector<Figure> accuracy_figures(const AccuracyRun& run, const std::filesyst
 
   {
     auto series = by_n(run, Dtype::f32, [](const AccuracyRecord& r) { return r.bound_ratio; });
-    emit("accuracy-bhh-ratio-vs-n-f32.png",
+    figures.add("accuracy-bhh-ratio-vs-n-f32.png",
          {"Normwise error over the Blanchard-Higham-Higham bound vs n, f32", "n", "normwise error / bound", true, true,
           "linespoints", series},
          "Below 1, the implementation is inside the worst-case bound of the max-shifted algorithm (naive: the basic "
          "one); the bound grows like n, the observed error far slower, so the ratio falls with n. logsumexp lies "
          "above it at small n: rounding lse adds an error of |max| u that the shifted bound does not have.");
   }
-  return figures;
+  return figures.take();
 }
 
 }  // namespace smx

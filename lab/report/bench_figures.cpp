@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-#include "lab/gnuplot.hpp"
+#include "lab/figure_set.hpp"
 
 namespace smx {
 namespace {
@@ -49,14 +49,7 @@ std::string extremes(const std::vector<Series>& series, const char* what, const 
 }  // namespace
 
 std::vector<Figure> bench_figures(const BenchResults& results, const Roofline& roofline, const std::filesystem::path& dir) {
-  std::vector<Figure> figures;
-  const std::filesystem::path fig_dir = dir / "figures";
-  std::filesystem::create_directories(fig_dir);
-  auto emit = [&](const std::string& file, const Plot& plot, std::string caption) {
-    if (std::none_of(plot.series.begin(), plot.series.end(), [](const Series& s) { return !s.points.empty(); })) return;
-    draw(plot, fig_dir / file);
-    figures.push_back({"figures/" + file, plot.title, std::move(caption)});
-  };
+  FigureSet figures(dir);
 
   for (const Dtype d : {Dtype::f32, Dtype::f64}) {
     const std::string t(to_string(d));
@@ -74,7 +67,7 @@ std::vector<Figure> bench_figures(const BenchResults& results, const Roofline& r
     }
     series.insert(series.begin(), std::move(bound));  // drawn first, under the rest
     series.push_back(std::move(exp));
-    emit("bench-throughput-" + t + ".png",
+    figures.add("bench-throughput-" + t + ".png",
          {"Softmax throughput vs row length, " + t + ", normal logits (median of the repetitions)", "n (elements per row)",
           "G elements / s", true, true, "linespoints", series},
          "Each implementation's throughput over row lengths from L1-resident rows to DRAM; the last two lines are "
@@ -90,7 +83,7 @@ std::vector<Figure> bench_figures(const BenchResults& results, const Roofline& r
     Plot p{"Fraction of the roofline bound vs row length, " + t + ", normal logits", "n (elements per row)",
            "bound time / measured time", true, false, "linespoints", fraction};
     p.yzero = true;
-    emit("bench-roofline-" + t + ".png", p,
+    figures.add("bench-roofline-" + t + ".png", p,
          "1 means the implementation runs at the bound of this machine (its exp-only kernel or its memory "
          "bandwidth, whichever is slower at that n); 0.25 means four times slower than the bound. " +
              extremes(fraction, "fraction of the bound", ""));
@@ -119,7 +112,7 @@ std::vector<Figure> bench_figures(const BenchResults& results, const Roofline& r
           s.points.emplace_back(static_cast<double>(i), r->throughput() / 1e9);
       plot.series.push_back(std::move(s));
     }
-    emit("bench-families-f32.png", plot,
+    figures.add("bench-families-f32.png", plot,
          "The same row length with different values: -inf entries (masked), a huge offset, and logits spread beyond "
          "exp's range (wide: most outputs subnormal or 0), the last with flush-to-zero and denormals-are-zero set. A "
          "drop at wide that FTZ/DAZ removes is a denormal slow path.");
@@ -148,12 +141,12 @@ std::vector<Figure> bench_figures(const BenchResults& results, const Roofline& r
       }
       plot.series.push_back(std::move(s));
     }
-    emit("bench-threads-f32.png", plot,
+    figures.add("bench-threads-f32.png", plot,
          "How much a second thread helps when the rows are split between two workers (2 = perfect scaling). The "
          "machine has 2 cores shared with other work, so scaling below 2 is partly the machine; small rows also pay "
          "the wake-up of the worker.");
   }
-  return figures;
+  return figures.take();
 }
 
 }  // namespace smx
