@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job: builds (installing what is missing) and runs the suite's
-# reports: the implementation list, the textbook examples, and the accuracy
-# report (reports/accuracy.md, accuracy.json, figures/).
+# reports: the implementation list, the textbook examples, the accuracy
+# report (reports/accuracy.md, accuracy.json, figures/) and the quick
+# benchmarks with their report (reports/benchmarks.md, benchmarks.json,
+# figures/bench-*.png).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh release
@@ -10,3 +12,5 @@ lab=build/release/softmax-lab
 "$lab" eval 4.8 1.21 2.385
 "$lab" eval --dtype f64 --file docs/examples.txt
 "$lab" accuracy
+"$lab" bench --quick
+"$lab" report

@@ -149,10 +149,12 @@ void probes_section(std::ostream& out, const BenchResults& results, const Roofli
          "set inside each level; bandwidth counts bytes read plus bytes written. The exp-only kernel computes "
          "exp(x)·2^64 with the exp the vectorized softmax uses (best ISA path), one read and one write per element.\n\n";
   table_header(out, {"level", "working set", "copy bandwidth (GB/s)", "CV"});
+  std::map<std::size_t, const BenchResult*> copies;  // by working set
   for (const BenchResult& r : results.results)
-    if (r.id.kind == BenchId::Kind::copy && r.ok())
-      table_row(out, {level_of(r.id.n, roofline.levels).name, bytes_text(r.id.n),
-                      fixed(static_cast<double>(r.id.n) / r.median / 1e9, "%.1f"), percent(r.cv)});
+    if (r.id.kind == BenchId::Kind::copy && r.ok()) copies[r.id.n] = &r;
+  for (const auto& [bytes, r] : copies)
+    table_row(out, {level_of(bytes, roofline.levels).name, bytes_text(bytes),
+                    fixed(static_cast<double>(bytes) / r->median / 1e9, "%.1f"), percent(r->cv)});
   out << '\n';
   std::map<std::size_t, std::map<Dtype, const BenchResult*>> exp;
   for (const BenchResult& r : results.results)
