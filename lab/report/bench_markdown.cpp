@@ -72,14 +72,15 @@ void context_section(std::ostream& out, const BenchResults& results) {
     if (key.starts_with("library: ")) out << ' ' << key.substr(9) << ' ' << value << ';';
   out << " Google Benchmark library build: " << value_of(results, "library_build_type") << " |\n";
   out << "| CPU scaling | " << (results.cpu_scaling ? "enabled" : "disabled or unknown") << " |\n";
-  out << "| load average at start | " << value_of(results, "load_avg", "?") << " (shared machine) |\n";
+  out << "| load average (1, 5, 15 min) | " << value_of(results, "load_avg", "?") << " at the start, "
+      << value_of(results, "load_avg_end", "?") << " at the end |\n";
   out << "| revision | " << value_of(results, "revision") << " |\n";
   out << "| date | " << value_of(results, "date_utc", value_of(results, "date")) << " |\n";
   std::size_t ok = 0, skipped = 0;
   for (const BenchResult& r : results.results) (r.ok() ? ok : skipped) += 1;
   out << "| run | preset " << value_of(results, "preset") << ", " << results.results.size() << " benchmarks (" << skipped
       << " skipped), " << repetitions(results) << " repetitions each, random interleaving; wall time "
-      << fixed(std::stod(value_of(results, "wall_seconds", "0")), "%.0f") << " s |\n";
+      << fixed(std::strtod(value_of(results, "wall_seconds", "0").c_str(), nullptr), "%.0f") << " s |\n";
   out << "| timing | " << value_of(results, "timing") << " |\n";
   out << "| traffic model | " << value_of(results, "bytes_model") << " |\n";
   out << "| families | " << value_of(results, "input_families") << " (lab/families.cpp) |\n\n";
@@ -315,8 +316,9 @@ std::string bench_markdown(const BenchResults& results, const Roofline& roofline
   out << "# softmax-lab benchmark report\n\n"
          "Every implementation timed with Google Benchmark on inputs it was first verified on, against this "
          "machine's own roofline. Regenerate with `softmax-lab bench --quick` (or the full preset, `softmax-lab "
-         "bench`) and `softmax-lab report`; the raw numbers are in `benchmarks.json`. The machine is shared and has "
-         "2 cores: read every difference against its spread.\n\n";
+         "bench`) and `softmax-lab report`; the raw numbers are in `benchmarks.json`. Measured on "
+      << value_of(results, "num_cpus") << " CPUs with a load average of " << value_of(results, "load_avg")
+      << " at the start: read every difference against its spread.\n\n";
   warnings(out, results);
   context_section(out, results);
   headline_section(out, results, roofline, baseline);
