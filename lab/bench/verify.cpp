@@ -69,7 +69,10 @@ const Verdict& Verifier::verdict(const BenchCase& c, const T* x, T* y) {
       std::size_t n;
       const std::vector<std::pair<std::size_t, Expected<T>>>& refs;
     } job{subjects, found, x, c.n, refs};
-    const unsigned cores = c.n >= 65536 ? std::max(1u, std::thread::hardware_concurrency()) : 1u;
+    // Each check of a 2^26-element row holds a few GiB (the order and tie checks sort copies of it): in
+    // parallel only below that.
+    const bool parallel = c.n >= 65536 && c.n * sizeof(T) <= (std::size_t{128} << 20);
+    const unsigned cores = parallel ? std::max(1u, std::thread::hardware_concurrency()) : 1u;
     parallel_chunks(subjects.size(), cores, [](void* context, std::size_t begin, std::size_t end) {
       const Job& j = *static_cast<const Job*>(context);
       std::vector<T> out(j.n);
