@@ -5,10 +5,13 @@
 #include <catch2/catch.hpp>
 
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <vector>
@@ -21,6 +24,7 @@
 #include "lab/bench/register.hpp"
 #include "lab/bench/verify.hpp"
 #include "lab/families.hpp"
+#include "lab/report/bench_json.hpp"
 #include "lab/report/bench_markdown.hpp"
 #include "lab/report/bench_results.hpp"
 #include "lab/report/roofline.hpp"
@@ -336,26 +340,28 @@ TEST_CASE("report: roofline bound, binding term and speedup wording", "[bench][r
   CHECK(speedup_text(fast, nullptr) == "-");
 }
 
-TEST_CASE("report: results read from Google Benchmark JSON, NaN and aggregates-only included", "[bench][report]") {
+TEST_CASE("report: results read from Google Benchmark JSON (cpu_time of one-thread runs), aggregates-only included", "[bench][report]") {
   const nlohmann::json j = nlohmann::json::parse(R"({
     "context": {"cpu_scaling_enabled": true, "library_build_type": "debug", "load_avg": [1.5, 0.25],
                 "memory_levels": "L1=32768,L2=1048576,DRAM", "preset": "quick"},
     "benchmarks": [
       {"name": "softmax/f32/stable/normal/n:1000", "run_name": "softmax/f32/stable/normal/n:1000", "run_type": "iteration",
-       "iterations": 10, "real_time": 3.0, "time_unit": "us"},
+       "iterations": 10, "cpu_time": 3.0, "time_unit": "us"},
       {"name": "softmax/f32/stable/normal/n:1000", "run_name": "softmax/f32/stable/normal/n:1000", "run_type": "iteration",
-       "iterations": 10, "real_time": 1.0, "time_unit": "us"},
+       "iterations": 10, "cpu_time": 1.0, "time_unit": "us"},
       {"name": "softmax/f32/stable/normal/n:1000", "run_name": "softmax/f32/stable/normal/n:1000", "run_type": "iteration",
-       "iterations": 10, "real_time": 2.0, "time_unit": "us"},
+       "iterations": 10, "cpu_time": 2.0, "time_unit": "us"},
       {"name": "softmax/f32/stable/normal/n:1000_median", "run_name": "softmax/f32/stable/normal/n:1000", "run_type": "aggregate",
-       "aggregate_name": "median", "iterations": 3, "real_time": 2.0, "time_unit": "us"},
+       "aggregate_name": "median", "iterations": 3, "cpu_time": 2.0, "time_unit": "us"},
       {"name": "softmax/f64/x/wide/n:8", "run_name": "softmax/f64/x/wide/n:8", "run_type": "iteration", "iterations": 0,
        "error_occurred": true, "error_message": "breaks its declaration: no"},
       {"name": "softmax/f64/y/wide/n:8_median", "run_name": "softmax/f64/y/wide/n:8", "run_type": "aggregate",
-       "aggregate_name": "median", "iterations": 3, "real_time": 5.0, "time_unit": "ms"},
+       "aggregate_name": "median", "iterations": 3, "cpu_time": 5.0, "time_unit": "ms"},
       {"name": "softmax/f64/y/wide/n:8_cv", "run_name": "softmax/f64/y/wide/n:8", "run_type": "aggregate",
-       "aggregate_name": "cv", "iterations": 3, "real_time": 0.02, "time_unit": "ms"},
-      {"name": "BM_other", "run_name": "BM_other", "run_type": "iteration", "iterations": 1, "real_time": 1, "time_unit": "ns"}
+       "aggregate_name": "cv", "iterations": 3, "cpu_time": 0.02, "time_unit": "ms"},
+      {"name": "softmax/f32/stable/normal/rows:4/n:8/threads:2", "run_name": "softmax/f32/stable/normal/rows:4/n:8/threads:2",
+       "run_type": "iteration", "iterations": 5, "real_time": 7.0, "cpu_time": 3.5, "time_unit": "ns"},
+      {"name": "BM_other", "run_name": "BM_other", "run_type": "iteration", "iterations": 1, "cpu_time": 1, "time_unit": "ns"}
     ]})");
   const BenchResults r = bench_results_from(j);
   CHECK(r.cpu_scaling);
@@ -363,7 +369,7 @@ TEST_CASE("report: results read from Google Benchmark JSON, NaN and aggregates-o
   CHECK(r.context.at("load_avg") == "1.50, 0.25");
   REQUIRE(r.levels.size() == 3);
   CHECK(r.levels[1].capacity == 1048576);
-  REQUIRE(r.results.size() == 3);  // BM_other is not ours
+  REQUIRE(r.results.size() == 4);  // BM_other is not ours
   const BenchResult& s = r.results[0];
   CHECK(s.seconds.size() == 3);
   CHECK(s.median == Approx(2e-6));
@@ -375,5 +381,21 @@ TEST_CASE("report: results read from Google Benchmark JSON, NaN and aggregates-o
   CHECK_FALSE(r.results[1].ok());
   CHECK(r.results[2].median == Approx(5e-3));
   CHECK(r.results[2].cv == Approx(0.02));
+  CHECK(r.results[3].median == Approx(7e-9));  // batched: wall clock, the workers' time included
   CHECK(impl_names(r) == std::vector<std::string>{"stable", "x", "y"});
+}
+
+TEST_CASE("report: bare NaN and Infinity in Google Benchmark JSON read as null, strings untouched", "[bench][report]") {
+  const std::filesystem::path path = std::filesystem::temp_directory_path() / ("smx_nan_" + std::to_string(getpid()) + ".json");
+  {
+    std::ofstream f(path);
+    f << R"({"context": {"a": NaN, "b": "NaN and -Infinity"}, "benchmarks": [{"x": -Infinity, "y": Infinity, "z": [NaN]}]})";
+  }
+  const nlohmann::json j = read_benchmark_json(path);
+  std::filesystem::remove(path);
+  CHECK(j["context"]["a"].is_null());
+  CHECK(j["context"]["b"] == "NaN and -Infinity");
+  CHECK(j["benchmarks"][0]["x"].is_null());
+  CHECK(j["benchmarks"][0]["y"].is_null());
+  CHECK(j["benchmarks"][0]["z"][0].is_null());
 }

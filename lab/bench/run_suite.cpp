@@ -95,7 +95,9 @@ void add_context(Preset preset) {
   for (const int t : batch_threads()) threads.append(threads.empty() ? "" : ",").append(std::to_string(t));
   add("batch_threads", threads);
   add("memory_levels", joined_levels(memory_levels()));
-  add("timing", "wall-clock time of the timed loop (real_time); counters per wall-clock second");
+  add("timing", "one-thread benchmarks (single rows, probes): CPU time of the thread (cpu_time), so time other "
+                "processes take is not counted; batched rows: wall-clock time (real_time), workers included; "
+                "counters per second of the same clock");
   add("bytes_model", "softmax: 2 reads + 1 write per element; exp probe: 1 read + 1 write; copy: bytes read + written");
   std::string families;
   for (const BenchFamily& f : bench_families())

@@ -1,6 +1,6 @@
 #include "lab/bench/timed.hpp"
 
-#include <chrono>
+#include <time.h>
 
 #include "impls/batched.hpp"
 #include "impls/simd/dispatch.hpp"
@@ -10,17 +10,25 @@
 namespace smx {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+// Seconds on the wall clock, or on this thread's CPU clock.
+double now(bool wall) {
+  timespec t{};
+  clock_gettime(wall ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
 
-// Runs the loop and sets the rate counters from its wall-clock time.
+// Runs the loop and sets the rate counters from its time: the thread's CPU
+// time (what Google Benchmark reports as cpu_time) when it runs on this
+// thread alone, so that time other processes take on a shared machine is not
+// counted; the wall-clock time (real_time) when workers share the work.
 template <class F>
-void timed_loop(benchmark::State& state, double elements, double bytes, F&& body) {
-  const auto t0 = Clock::now();
+void timed_loop(benchmark::State& state, double elements, double bytes, bool wall, F&& body) {
+  const double t0 = now(wall);
   for (auto _ : state) {
     body();
     benchmark::ClobberMemory();
   }
-  const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  const double seconds = now(wall) - t0;
   const double iterations = static_cast<double>(state.iterations());
   if (seconds <= 0 || iterations == 0) return;
   if (elements > 0) state.counters["items_per_second"] = benchmark::Counter(elements * iterations / seconds);
@@ -40,12 +48,13 @@ void time_softmax(benchmark::State& state, const BenchCase& c, BenchData& data) 
   if (rows) {
     const Impl& impl = *c.impl;
     const int threads = c.id.threads;
-    timed_loop(state, static_cast<double>(elements), bytes, [&] { softmax_batched<T>(impl, in, n, y, n, rows, n, threads); });
+    timed_loop(state, static_cast<double>(elements), bytes, true,
+               [&] { softmax_batched<T>(impl, in, n, y, n, rows, n, threads); });
     return;
   }
   const row_fn<T> kernel = c.impl->softmax<T>();
   FlushDenormals ftz(c.id.ftz);
-  timed_loop(state, static_cast<double>(n), bytes, [&] { kernel(in, y, n); });
+  timed_loop(state, static_cast<double>(n), bytes, false, [&] { kernel(in, y, n); });
 }
 
 template <class T>
@@ -55,7 +64,7 @@ void time_exp(benchmark::State& state, const BenchCase& c, BenchData& data) {
   const simd::kernel_fn<T> exp = simd::best_exp<T>();
   const T* in = x->data();
   const std::size_t n = c.n;
-  timed_loop(state, static_cast<double>(n), 2.0 * static_cast<double>(n * sizeof(T)), [&] { exp(in, y, n); });
+  timed_loop(state, static_cast<double>(n), 2.0 * static_cast<double>(n * sizeof(T)), false, [&] { exp(in, y, n); });
 }
 
 void time_copy(benchmark::State& state, const BenchCase& c, BenchData& data) {
@@ -63,7 +72,7 @@ void time_copy(benchmark::State& state, const BenchCase& c, BenchData& data) {
   const auto src = data.inputs.values<double>("normal-1", (half + 7) / 8);
   double* dst = data.inputs.output<double>((half + 7) / 8);
   const double* in = src->data();
-  timed_loop(state, 0, static_cast<double>(2 * half), [&] { copy_probe(in, dst, 2 * half); });
+  timed_loop(state, 0, static_cast<double>(2 * half), false, [&] { copy_probe(in, dst, 2 * half); });
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // What each benchmark times: its kernel on its cached input, after
-// verification, with items/s and bytes/s counters per wall-clock second of
-// the timed loop (the loop's real time, so threaded runs count their workers).
+// verification, with items/s and bytes/s counters per second of the timed
+// loop: CPU seconds of the thread for one-thread benchmarks (cpu_time),
+// wall-clock seconds for batched ones (real_time, so workers count).
 #pragma once
 
 #include <benchmark/benchmark.h>

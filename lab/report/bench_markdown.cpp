@@ -176,7 +176,8 @@ void probes_section(std::ostream& out, const BenchResults& results, const Roofli
 
 void size_class_section(std::ostream& out, const BenchResults& results, const Roofline& roofline, const std::string& baseline) {
   out << "## Every single-row result, by where the working set lives\n\n"
-         "Working set: input and output, 2n elements. *median*, *min*: time per row over the repetitions; *CV*: "
+         "Working set: input and output, 2n elements. *median*, *min*: time per row over the repetitions (CPU "
+         "time of the benchmark's thread, see *timing* above); *CV*: "
          "their standard deviation over the mean; *G el/s* at the median; *vs " << baseline << "*: the baseline's "
          "median over this one's, or *no difference resolved* when the two ranges (min..max) overlap; *of bound*: "
          "the roofline bound's time over the median (100% = at the bound).\n\n";

@@ -106,16 +106,17 @@ BenchResults bench_results_from(const nlohmann::json& j) {
       continue;
     }
     if (b.contains("label") && b["label"].is_string()) r.label = b["label"];
-    const auto real = b.find("real_time");
+    // The clock bench counts in: the thread's CPU time unless workers share the work.
+    const auto time = b.find(id->rows ? "real_time" : "cpu_time");
     const auto iterations = b.value<double>("iterations", 0);
-    if (real == b.end() || !real->is_number()) continue;
-    const double seconds = real->get<double>() * unit_seconds(b.value("time_unit", "ns"));
+    if (time == b.end() || !time->is_number()) continue;
+    const double seconds = time->get<double>() * unit_seconds(b.value("time_unit", "ns"));
     if (b.value("run_type", "iteration") == "iteration") {
       if (iterations > 0) r.seconds.push_back(seconds);
     } else if (b.value("aggregate_name", "") == "median") {
       aggregates[name].first = seconds;
     } else if (b.value("aggregate_name", "") == "cv") {
-      aggregates[name].second = real->get<double>();  // a ratio, whatever the unit
+      aggregates[name].second = time->get<double>();  // a ratio, whatever the unit
     }
   }
   for (BenchResult& r : out.results) {

@@ -19,7 +19,9 @@ namespace smx {
 struct BenchResult {
   std::string name;
   BenchId id;
-  std::vector<double> seconds;  // real time per iteration, one per repetition
+  // Per iteration, one per repetition: cpu_time for one-thread benchmarks
+  // (single rows, probes), real_time for batched rows (workers included).
+  std::vector<double> seconds;
   double median = 0, min = 0, max = 0, cv = 0;  // of seconds; cv = stddev / mean
   std::string error;  // skipped: the verification failure
   std::string label;  // e.g. "outside its declared domain: not verified"
