@@ -93,16 +93,21 @@ TEMPLATE_TEST_CASE("conformance: in place, misaligned by one element and batched
           CHECK(check_row<T>(*impl, x, shifted, ref).failure == "");
         }
 
-        // 3 rows with padded leading dimensions against the same rows one by one.
-        const std::size_t rows = 3, ldx = n + 3, ldy = n + 1;
-        std::vector<T> bx(rows * ldx, T(-1)), by(rows * ldy, T(-7)), expect(rows * ldy, T(-7));
-        for (std::size_t r = 0; r < rows; ++r) {
-          const std::vector<T> row = family<T>(fam, n, 100 + r);
-          std::copy(row.begin(), row.end(), bx.begin() + static_cast<std::ptrdiff_t>(r * ldx));
-          kernel(row.data(), expect.data() + r * ldy, n);
-        }
-        softmax_batched<T>(*impl, bx.data(), ldx, by.data(), ldy, rows, n);
-        CHECK(first_difference(by, expect) == "");  // padding untouched too
+        // 3 rows, dense and with padded leading dimensions, on 1 and 2
+        // threads, against the same rows one by one.
+        for (const auto& [pad_x, pad_y] : {std::pair<std::size_t, std::size_t>{0, 0}, {3, 1}})
+          for (const int threads : {1, 2}) {
+            INFO("ldx = n + " << pad_x << ", ldy = n + " << pad_y << ", threads " << threads);
+            const std::size_t rows = 3, ldx = n + pad_x, ldy = n + pad_y;
+            std::vector<T> bx(rows * ldx, T(-1)), by(rows * ldy, T(-7)), expect(rows * ldy, T(-7));
+            for (std::size_t r = 0; r < rows; ++r) {
+              const std::vector<T> row = family<T>(fam, n, 100 + r);
+              std::copy(row.begin(), row.end(), bx.begin() + static_cast<std::ptrdiff_t>(r * ldx));
+              kernel(row.data(), expect.data() + r * ldy, n);
+            }
+            softmax_batched<T>(*impl, bx.data(), ldx, by.data(), ldy, rows, n, threads);
+            CHECK(first_difference(by, expect) == "");  // padding untouched too
+          }
       }
     }
   }
