@@ -113,6 +113,26 @@ TEMPLATE_TEST_CASE("conformance: in place, misaligned by one element and batched
   }
 }
 
+TEMPLATE_TEST_CASE("conformance: a batch large enough to split over threads gives the same bits as row by row",
+                   "[conformance]", float, double) {
+  using T = TestType;
+  const std::size_t rows = 64, cols = 1000;  // enough work for every peer's threading to split it
+  std::vector<T> x(rows * cols), expect(rows * cols);
+  for (std::size_t r = 0; r < rows; ++r) {
+    const std::vector<T> row = family<T>("normal-10", cols, 200 + r);
+    std::copy(row.begin(), row.end(), x.begin() + static_cast<std::ptrdiff_t>(r * cols));
+  }
+  for (const Impl* impl : testable_impls<T>()) {
+    for (std::size_t r = 0; r < rows; ++r) impl->softmax<T>()(x.data() + r * cols, expect.data() + r * cols, cols);
+    for (const int threads : {2, 0}) {  // 0: the implementation's own choice
+      INFO(impl->name << " " << dtype_name<T>() << " threads " << threads);
+      std::vector<T> y(rows * cols);
+      softmax_batched<T>(*impl, x.data(), cols, y.data(), cols, rows, cols, threads);
+      CHECK(first_difference(y, expect) == "");
+    }
+  }
+}
+
 TEMPLATE_TEST_CASE("conformance: n = 0 writes nothing", "[conformance]", float, double) {
   using T = TestType;
   for (const Impl* impl : testable_impls<T>()) {
