@@ -79,13 +79,15 @@ void batch(const T* x, std::size_t ldx, T* y, std::size_t ldy, std::size_t rows,
 // vector exp, a sum in vector lanes, then a multiply by 1/sum. So a distance
 // term (x - max rounded in the working type, which exp turns into a relative
 // error of |x - max| u) and an n term (the lane sums grow with n / lanes).
-// Measured on the accuracy grid (every family, n = 1 .. 2^20, seeds 1-3), with
-// ATen's AVX-512 kernels and with ATEN_CPU_CAPABILITY=avx2 (tests/ scratch fit):
-// beyond the distance term at most 3.2 ulp (f32) and 5.4 (f64) for n <= 100;
-// the n term needs 0.0100·n (f32) and 0.0187·n (f64), both on the "ties" row
-// of n = 50257; worst outputs 1966 ulp (f32) and 11740 ulp (f64) at larger n.
-// Subnormal outputs are computed, not flushed: worst 120 ulp (f32), 15 (f64).
-constexpr Budget kBudget{.f32 = {4, 0.011, 1}, .f64 = {6, 0.02, 1}};
+// Measured on the accuracy grid (every family, n = 1 .. 2^20, seeds 1-3) with
+// the kernels ATen picks here (AVX2), beyond the distance term: at most 3.2
+// ulp (f32) and 5.4 (f64) for n <= 100; the n term needs 0.0100·n (f32) and
+// 0.0187·n (f64), both on the "ties" row of n = 50257; worst outputs 1966 ulp
+// (f32) and 11740 ulp (f64) at larger n. Subnormal outputs are computed, not
+// flushed: worst 120 ulp (f32), 15 (f64). ATEN_CPU_CAPABILITY=avx512 stays
+// within this (worst 857 ulp f32, 4750 f64); =default (no AVX2) needs the f32
+// base of 5 (4.8 ulp on an "llm" row of n = 61 in the conformance tests).
+constexpr Budget kBudget{.f32 = {5, 0.011, 1}, .f64 = {6, 0.02, 1}};
 
 }  // namespace
 
