@@ -69,7 +69,8 @@ std::string describe(const UlpBudget& b) {
   if (b.per_magnitude != 0) s += " + " + num(b.per_magnitude) + "·|max|";
   if (b.floor != 0) {
     int e = 0;  // a power of two reads best as one
-    s += std::frexp(b.floor, &e) == 0.5 ? " for outputs ≥ 2^" + std::to_string(e - 1) : " for outputs ≥ " + num(b.floor);
+    const std::string floor = std::frexp(b.floor, &e) == 0.5 ? "2^" + std::to_string(e - 1) : num(b.floor);
+    s = "outputs ≥ " + floor + ": " + s;
   }
   return s;
 }

@@ -121,7 +121,8 @@ std::string_view to_string(PosInf);
 std::string_view to_string(NanInput);
 std::string_view to_string(Domain);
 std::string_view to_string(Subnormals);
-// "1 + 1·n + 1·|x−max|": a budget as `list` and the reports print it; "none" when not declared.
+// "1 + 1·n + 1·|x−max|": a budget as `list` and the reports print it ("outputs ≥ 2^-111: ..."
+// with a floor); "none" when not declared.
 std::string describe(const UlpBudget& b);
 
 }  // namespace smx

@@ -6,8 +6,9 @@
 //
 // Zero-copy: per call only the data handles of the cached memory objects are
 // set to the caller's x and y; the primitive reads x and writes y directly
-// (see batch for padded rows). In place works: the primitive's last-axis kernel reads a row
-// for its max before writing that row (the conformance test checks the bits).
+// (see batch for padded rows). In place works: the last-axis kernel reads a
+// row for its max before writing that row (the conformance test checks the
+// bits).
 #include <oneapi/dnnl/dnnl.hpp>
 #include <omp.h>
 

@@ -81,12 +81,12 @@ void row(const float* x, float* y, std::size_t n) { run(x, n, y, n, 1, n, 1); }
 
 // XNNPACK's kernels: the max, then exp(x - max) stored and summed in vector
 // lanes, then a multiply by 1/sum: a distance term and an n term. Its exp
-// loses its polynomial for small results: outputs below about 2^-116 come
-// out as a bare power of two (errors up to millions of ulp, relative errors
-// up to 40%), and scattered ones up to 2^-112 are off by hundreds of ulp; so
-// no claim below 2^-111. Subnormal outputs are all 0.
-// Measured on the accuracy grid (every family, n = 1 .. 2^20, seeds 1-3;
-// AVX-512 kernels, XNNPACK picks them itself) and on softmax([0, x]) for x in
+// breaks down for small results: outputs below about 2^-116 come out as a
+// bare power of two (errors up to millions of ulp, relative errors up to
+// 40%), and scattered ones up to 2^-112 are off by hundreds of ulp; so no
+// claim below 2^-111. Subnormal outputs are all 0.
+// Measured on the accuracy grid (every family, n = 1 .. 2^20, seeds 1-3; the
+// kernels XNNPACK picks for this CPU) and on softmax([0, x]) for x in
 // [-88, -60] by 0.0013 (eval): beyond the distance term at most 3.5 ulp for
 // n <= 100; the n term needs 0.035·n (the "ties" row of n = 1024, 41 ulp);
 // worst output at or above 2^-111: 11798 ulp (n = 2^20).

@@ -56,7 +56,8 @@ void write_table(const std::vector<const Impl*>& impls, std::ostream& out) {
            impl->available() ? "yes" : "no", std::string(impl->summary)});
   t.write(out);
   out << "\nbudget: max ulp error claimed for output i of a row of n values, x−max = x_i minus the row max\n"
-         "(none: no claim; -: type not provided).\n";
+         "(outputs ≥ F: no claim for outputs whose exact value is below F; none: no claim;\n"
+         "-: type not provided).\n";
 }
 
 void write_json(const std::vector<const Impl*>& impls, std::ostream& out) {
