@@ -14,4 +14,24 @@
   X(vectorized)            \
   X(vectorized_avx512)     \
   X(vectorized_avx2)       \
-  X(vectorized_portable)
+  X(vectorized_portable)   \
+  SMX_PEER_IMPLS(X)
+
+// The shipped kernels (impls/peers/), each present only when CMake found its
+// library and built it (cmake/SmxPeers.cmake defines SMX_HAVE_PEER_<NAME>).
+#ifdef SMX_HAVE_PEER_TORCH
+#define SMX_PEER_TORCH_ENTRY(X) X(peer_torch)
+#else
+#define SMX_PEER_TORCH_ENTRY(X)
+#endif
+#ifdef SMX_HAVE_PEER_ONEDNN
+#define SMX_PEER_ONEDNN_ENTRY(X) X(peer_onednn)
+#else
+#define SMX_PEER_ONEDNN_ENTRY(X)
+#endif
+#ifdef SMX_HAVE_PEER_XNNPACK
+#define SMX_PEER_XNNPACK_ENTRY(X) X(peer_xnnpack)
+#else
+#define SMX_PEER_XNNPACK_ENTRY(X)
+#endif
+#define SMX_PEER_IMPLS(X) SMX_PEER_TORCH_ENTRY(X) SMX_PEER_ONEDNN_ENTRY(X) SMX_PEER_XNNPACK_ENTRY(X)

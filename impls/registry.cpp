@@ -1,6 +1,7 @@
 #include "impls/registry.hpp"
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 
 #include "impls/list.hpp"
@@ -31,6 +32,7 @@ std::string_view to_string(AllNegInf p) {
     case AllNegInf::nan: return "nan";
     case AllNegInf::zeros: return "zeros";
     case AllNegInf::uniform: return "uniform";
+    case AllNegInf::neg_inf: return "-inf";
   }
   return "?";
 }
@@ -39,6 +41,17 @@ std::string_view to_string(PosInf p) {
   switch (p) {
     case PosInf::nan_row: return "nan";
     case PosInf::limit: return "limit";
+    case PosInf::nan_at_inf: return "nan at +inf";
+    case PosInf::neg_inf: return "-inf";
+  }
+  return "?";
+}
+
+std::string_view to_string(NanInput p) {
+  switch (p) {
+    case NanInput::nan_row: return "nan";
+    case NanInput::nan_at_nan: return "nan at nan";
+    case NanInput::neg_inf: return "-inf";
   }
   return "?";
 }
@@ -54,6 +67,11 @@ std::string describe(const UlpBudget& b) {
   if (b.per_element != 0) s += " + " + num(b.per_element) + "·n";
   if (b.per_distance != 0) s += " + " + num(b.per_distance) + "·|x−max|";
   if (b.per_magnitude != 0) s += " + " + num(b.per_magnitude) + "·|max|";
+  if (b.floor != 0) {
+    int e = 0;  // a power of two reads best as one
+    const std::string floor = std::frexp(b.floor, &e) == 0.5 ? "2^" + std::to_string(e - 1) : num(b.floor);
+    s = "outputs ≥ " + floor + ": " + s;
+  }
   return s;
 }
 

@@ -80,13 +80,23 @@ RowVerdict check_row(const Impl& impl, std::span<const T> x, std::span<const T> 
     if (!why.empty()) v.policy_ok = false;
     fail(std::move(why));
   };
+  constexpr T inf = std::numeric_limits<T>::infinity();
   const auto not_nan = [](T, T out) { return !std::isnan(out); };
+  const auto not_neg_inf = [](T, T out) { return out != -inf; };
 
   switch (classify(x)) {
     case RowClass::empty:
       return v;
     case RowClass::nan:
-      fail_policy(first_where<T>(x, y, ref, "NaN in the row but output not NaN", not_nan));
+      switch (impl.nan_input) {
+        case NanInput::nan_row: fail_policy(first_where<T>(x, y, ref, "NaN in the row but output not NaN", not_nan)); break;
+        case NanInput::nan_at_nan:
+          fail_policy(first_where<T>(x, y, ref, "NaN in the row (policy nan at nan) but", [](T in, T out) {
+            return std::isnan(in) ? !std::isnan(out) : !(std::isnan(out) || out == 0);
+          }));
+          break;
+        case NanInput::neg_inf: fail_policy(first_where<T>(x, y, ref, "NaN in the row (policy -inf) but", not_neg_inf)); break;
+      }
       return v;
     case RowClass::all_neg_inf:
       switch (impl.all_neg_inf) {
@@ -99,6 +109,7 @@ RowVerdict check_row(const Impl& impl, std::span<const T> x, std::span<const T> 
             if (!(metrics::ulp_error(y[i], 1.0L / y.size()) <= allowed))
               fail_policy("all -inf row (policy uniform) but " + element(x, y, ref, i));
           break;
+        case AllNegInf::neg_inf: fail_policy(first_where<T>(x, y, ref, "all -inf row (policy -inf) but", not_neg_inf)); break;
       }
       return v;
     case RowClass::pos_inf:
@@ -106,13 +117,19 @@ RowVerdict check_row(const Impl& impl, std::span<const T> x, std::span<const T> 
         v.budget_applies = false;
         return v;
       }
-      if (impl.pos_inf == PosInf::nan_row) {
-        fail_policy(first_where<T>(x, y, ref, "+inf in the row (policy nan) but", not_nan));
-        return v;
+      switch (impl.pos_inf) {
+        case PosInf::nan_row: fail_policy(first_where<T>(x, y, ref, "+inf in the row (policy nan) but", not_nan)); break;
+        case PosInf::nan_at_inf:
+          fail_policy(first_where<T>(x, y, ref, "+inf in the row (policy nan at +inf) but",
+                                     [](T in, T out) { return in == inf ? !std::isnan(out) : out != 0; }));
+          break;
+        case PosInf::neg_inf: fail_policy(first_where<T>(x, y, ref, "+inf in the row (policy -inf) but", not_neg_inf)); break;
+        case PosInf::limit:
+          for (std::size_t i = 0; i < y.size(); ++i)
+            if (!(metrics::ulp_error(y[i], ref.exact[i]) <= allowed))
+              fail_policy("+inf in the row (policy limit) but " + element(x, y, ref, i));
+          break;
       }
-      for (std::size_t i = 0; i < y.size(); ++i)
-        if (!(metrics::ulp_error(y[i], ref.exact[i]) <= allowed))
-          fail_policy("+inf in the row (policy limit) but " + element(x, y, ref, i));
       return v;
     case RowClass::finite:
       break;
@@ -135,7 +152,7 @@ RowVerdict check_row(const Impl& impl, std::span<const T> x, std::span<const T> 
     double worst_excess = 0;
     std::size_t worst = 0;
     for (std::size_t i = 0; i < y.size(); ++i) {
-      if (!std::isfinite(ref.exact[i]) || !std::isfinite(y[i])) continue;
+      if (!std::isfinite(ref.exact[i]) || !std::isfinite(y[i]) || ref.exact[i] < budget.floor) continue;
       if (metrics::subnormal_class<T>(ref.exact[i]) &&
           (impl.subnormals == Subnormals::unclaimed || (impl.subnormals == Subnormals::flushed && y[i] == 0)))
         continue;

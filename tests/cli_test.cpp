@@ -194,6 +194,7 @@ TEST_CASE("cli: list --format json names every implementation and parses", "[cli
     CHECK(o.at("subnormals") == to_string(impl.subnormals));
     CHECK(o.at("all_neg_inf") == std::string(smx::to_string(impl.all_neg_inf)));
     CHECK(o.at("pos_inf") == std::string(smx::to_string(impl.pos_inf)));
+    CHECK(o.at("nan_input") == std::string(smx::to_string(impl.nan_input)));
     CHECK(o.at("domain") == std::string(smx::to_string(impl.domain)));
     std::vector<std::string> dtypes;
     if (impl.provides<float>()) dtypes.push_back("f32");
@@ -203,9 +204,11 @@ TEST_CASE("cli: list --format json names every implementation and parses", "[cli
       if (provided && b.declared()) {
         CHECK(o.at("budget").at(key) == b.base);
         CHECK(o.at("budget_per_element").at(key) == b.per_element);
+        CHECK(o.at("budget_floor").at(key) == b.floor);
       } else {
         CHECK(o.at("budget").at(key).is_null());
         CHECK(o.at("budget_per_element").at(key).is_null());
+        CHECK(o.at("budget_floor").at(key).is_null());
       }
     };
     check_budget("f32", impl.provides<float>(), impl.budget.f32);

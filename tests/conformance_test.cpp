@@ -93,17 +93,42 @@ TEMPLATE_TEST_CASE("conformance: in place, misaligned by one element and batched
           CHECK(check_row<T>(*impl, x, shifted, ref).failure == "");
         }
 
-        // 3 rows with padded leading dimensions against the same rows one by one.
-        const std::size_t rows = 3, ldx = n + 3, ldy = n + 1;
-        std::vector<T> bx(rows * ldx, T(-1)), by(rows * ldy, T(-7)), expect(rows * ldy, T(-7));
-        for (std::size_t r = 0; r < rows; ++r) {
-          const std::vector<T> row = family<T>(fam, n, 100 + r);
-          std::copy(row.begin(), row.end(), bx.begin() + static_cast<std::ptrdiff_t>(r * ldx));
-          kernel(row.data(), expect.data() + r * ldy, n);
-        }
-        softmax_batched<T>(*impl, bx.data(), ldx, by.data(), ldy, rows, n);
-        CHECK(first_difference(by, expect) == "");  // padding untouched too
+        // 3 rows, dense and with padded leading dimensions, on 1 and 2
+        // threads, against the same rows one by one.
+        for (const auto& [pad_x, pad_y] : {std::pair<std::size_t, std::size_t>{0, 0}, {3, 1}})
+          for (const int threads : {1, 2}) {
+            INFO("ldx = n + " << pad_x << ", ldy = n + " << pad_y << ", threads " << threads);
+            const std::size_t rows = 3, ldx = n + pad_x, ldy = n + pad_y;
+            std::vector<T> bx(rows * ldx, T(-1)), by(rows * ldy, T(-7)), expect(rows * ldy, T(-7));
+            for (std::size_t r = 0; r < rows; ++r) {
+              const std::vector<T> row = family<T>(fam, n, 100 + r);
+              std::copy(row.begin(), row.end(), bx.begin() + static_cast<std::ptrdiff_t>(r * ldx));
+              kernel(row.data(), expect.data() + r * ldy, n);
+            }
+            softmax_batched<T>(*impl, bx.data(), ldx, by.data(), ldy, rows, n, threads);
+            CHECK(first_difference(by, expect) == "");  // padding untouched too
+          }
       }
+    }
+  }
+}
+
+TEMPLATE_TEST_CASE("conformance: a batch large enough to split over threads gives the same bits as row by row",
+                   "[conformance]", float, double) {
+  using T = TestType;
+  const std::size_t rows = 64, cols = 1000;  // enough work for every peer's threading to split it
+  std::vector<T> x(rows * cols), expect(rows * cols);
+  for (std::size_t r = 0; r < rows; ++r) {
+    const std::vector<T> row = family<T>("normal-10", cols, 200 + r);
+    std::copy(row.begin(), row.end(), x.begin() + static_cast<std::ptrdiff_t>(r * cols));
+  }
+  for (const Impl* impl : testable_impls<T>()) {
+    for (std::size_t r = 0; r < rows; ++r) impl->softmax<T>()(x.data() + r * cols, expect.data() + r * cols, cols);
+    for (const int threads : {2, 0}) {  // 0: the implementation's own choice
+      INFO(impl->name << " " << dtype_name<T>() << " threads " << threads);
+      std::vector<T> y(rows * cols);
+      softmax_batched<T>(*impl, x.data(), cols, y.data(), cols, rows, cols, threads);
+      CHECK(first_difference(y, expect) == "");
     }
   }
 }

@@ -45,3 +45,18 @@ TEST_CASE("registry: every implementation states a budget for each dtype it prov
     if (impl.softmax_f64) CHECK(impl.budget.f64.declared());
   }
 }
+
+TEST_CASE("registry: a budget reads as its formula, floor first", "[registry]") {
+  const struct {
+    UlpBudget budget;
+    const char* text;
+  } cases[] = {
+      {{}, "none"},
+      {{2.5}, "2.5"},
+      {{1, 1, 1}, "1 + 1·n + 1·|x−max|"},
+      {{1, 0, 0, 2}, "1 + 2·|max|"},
+      {{4, 0.036, 1, 0, 0x1p-111}, "outputs ≥ 2^-111: 4 + 0.036·n + 1·|x−max|"},
+      {{1, 0, 0, 0, 1e-30}, "outputs ≥ 1e-30: 1"},
+  };
+  for (const auto& c : cases) CHECK(describe(c.budget) == c.text);
+}

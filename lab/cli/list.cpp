@@ -46,22 +46,24 @@ const UlpBudget* budget_of(const Impl& impl, Dtype d) {
 
 void write_table(const std::vector<const Impl*>& impls, std::ostream& out) {
   using A = Table::Align;
-  Table t({A::left, A::left, A::left, A::left, A::left, A::left, A::left, A::left, A::left, A::left});
-  t.add({"name", "dtypes", "budget f32", "budget f64", "all -inf", "+inf", "domain", "subnormals", "available", "summary"});
+  Table t({A::left, A::left, A::left, A::left, A::left, A::left, A::left, A::left, A::left, A::left, A::left});
+  t.add({"name", "dtypes", "budget f32", "budget f64", "all -inf", "+inf", "NaN", "domain", "subnormals", "available",
+         "summary"});
   for (const Impl* impl : impls)
     t.add({std::string(impl->name), join(dtypes_of(*impl), " "), budget_text(*impl, Dtype::f32),
            budget_text(*impl, Dtype::f64), std::string(to_string(impl->all_neg_inf)), std::string(to_string(impl->pos_inf)),
-           std::string(to_string(impl->domain)), std::string(to_string(impl->subnormals)),
+           std::string(to_string(impl->nan_input)), std::string(to_string(impl->domain)), std::string(to_string(impl->subnormals)),
            impl->available() ? "yes" : "no", std::string(impl->summary)});
   t.write(out);
   out << "\nbudget: max ulp error claimed for output i of a row of n values, x−max = x_i minus the row max\n"
-         "(none: no claim; -: type not provided).\n";
+         "(outputs ≥ F: no claim for outputs whose exact value is below F; none: no claim;\n"
+         "-: type not provided).\n";
 }
 
 void write_json(const std::vector<const Impl*>& impls, std::ostream& out) {
   auto array = nlohmann::ordered_json::array();
   for (const Impl* impl : impls) {
-    nlohmann::ordered_json base, per_element, per_distance, per_magnitude;
+    nlohmann::ordered_json base, per_element, per_distance, per_magnitude, floor;
     for (const Dtype d : {Dtype::f32, Dtype::f64}) {
       const UlpBudget* b = budget_of(*impl, d);
       const auto field = [&](double v) { return b ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr); };
@@ -69,6 +71,7 @@ void write_json(const std::vector<const Impl*>& impls, std::ostream& out) {
       per_element[to_string(d)] = field(b ? b->per_element : 0);
       per_distance[to_string(d)] = field(b ? b->per_distance : 0);
       per_magnitude[to_string(d)] = field(b ? b->per_magnitude : 0);
+      floor[to_string(d)] = field(b ? b->floor : 0);
     }
     array.push_back({
         {"name", impl->name},
@@ -79,8 +82,10 @@ void write_json(const std::vector<const Impl*>& impls, std::ostream& out) {
         {"budget_per_element", per_element},
         {"budget_per_distance", per_distance},
         {"budget_per_magnitude", per_magnitude},
+        {"budget_floor", floor},
         {"all_neg_inf", to_string(impl->all_neg_inf)},
         {"pos_inf", to_string(impl->pos_inf)},
+        {"nan_input", to_string(impl->nan_input)},
         {"domain", to_string(impl->domain)},
         {"subnormals", to_string(impl->subnormals)},
         {"zero_at_neg_inf", impl->zero_at_neg_inf},
@@ -95,7 +100,7 @@ void write_json(const std::vector<const Impl*>& impls, std::ostream& out) {
 
 void write_csv(const std::vector<const Impl*>& impls, std::ostream& out) {
   out << "name,summary,dtypes,budget_f32,budget_per_element_f32,budget_f64,budget_per_element_f64,"
-         "all_neg_inf,pos_inf,domain,subnormals,available\n";
+         "all_neg_inf,pos_inf,nan_input,domain,subnormals,available\n";
   for (const Impl* impl : impls) {
     std::string line = cat({csv_field(impl->name), ",", csv_field(impl->summary), ",", join(dtypes_of(*impl), " ")});
     for (const Dtype d : {Dtype::f32, Dtype::f64}) {
@@ -103,7 +108,7 @@ void write_csv(const std::vector<const Impl*>& impls, std::ostream& out) {
       line += cat({",", b ? shortest(b->base) : "", ",", b ? shortest(b->per_element) : ""});
     }
     line += cat({",", csv_field(to_string(impl->all_neg_inf)), ",", csv_field(to_string(impl->pos_inf)), ",",
-                 csv_field(to_string(impl->domain)), ",", csv_field(to_string(impl->subnormals)), ",",
+                 csv_field(to_string(impl->nan_input)), ",", csv_field(to_string(impl->domain)), ",", csv_field(to_string(impl->subnormals)), ",",
                  impl->available() ? "true" : "false"});
     out << line << '\n';
   }
@@ -143,15 +148,17 @@ Command list() {
           "Lists every registered implementation: the types it provides, the ulp\n"
           "error budget it declares per type (base + per_element·n for a row of n\n"
           "values; \"none\" when it makes no claim), what it gives for a row of all\n"
-          "-inf (nan, zeros or uniform) and for +inf entries (nan row or the limit),\n"
+          "-inf (nan, zeros, uniform or -inf), for +inf entries (nan row, the limit,\n"
+          "nan at +inf or -inf) and for a NaN entry (nan row, nan at nan or -inf),\n"
           "the inputs its budget is claimed for (all finite, or only rows whose\n"
           "exponentials stay in range), what it does with outputs below the normal\n"
-          "range (kept, flushed to 0, or unclaimed), and\n"
-          "whether this CPU can run it.\n"
+          "range (kept, flushed to 0, or unclaimed), and whether this CPU can run\n"
+          "it.\n"
           "\n"
           "json: an array of objects with name, summary, available, dtypes,\n"
-          "budget {f32, f64}, budget_per_element {f32, f64} (null: type not\n"
-          "provided or no claim), all_neg_inf, pos_inf, domain, subnormals,\n"
+          "budget, budget_per_element, budget_per_distance, budget_per_magnitude\n"
+          "and budget_floor, each {f32, f64} (null: type not provided or no\n"
+          "claim), all_neg_inf, pos_inf, nan_input, domain, subnormals,\n"
           "zero_at_neg_inf, preserves_order, consistent_ties, address_invariant.\n"
           "csv: the same fields, one implementation per line, empty for null.\n",
       .options = list_options,
