@@ -64,10 +64,10 @@ Command bench() {
       "--benchmark_format=json, --benchmark_list_tests, --benchmark_min_time=SECONDS, ...\n"
       "\n"
       "presets (--benchmark_* defaults):\n"
-      "  full: every benchmark above (1676 here). Hours, not minutes: verifying one 2^26-element f64\n"
+      "  full: every benchmark above (--benchmark_list_tests counts them). Hours, not minutes: verifying one 2^26-element f64\n"
       "  row took 219 s and 11 GB of memory on the development machine\n", preset_text(Preset::full), "\n"
-      "  quick: 6 sizes of normal rows (256 to 2^22), 2 of the other families, batched in f32\n"
-      "  (322 benchmarks, under 3 minutes)\n", preset_text(Preset::quick), "\n"
+      "  quick: 6 sizes of normal rows (256 to 2^22), 2 of the other families, batched in f32;\n"
+      "  ISA paths (vectorized.avx2, ...) on normal rows only (under 3 minutes)\n", preset_text(Preset::quick), "\n"
       "\n"
       "The JSON (with the run's context: CPU, caches, compiler, libraries, revision, preset) is written\n"
       "to a temporary file and renamed when the run completes; `softmax-lab report` renders it.\n"});
