@@ -14,4 +14,8 @@
   X(vectorized)            \
   X(vectorized_avx512)     \
   X(vectorized_avx2)       \
-  X(vectorized_portable)
+  X(vectorized_portable)   \
+  X(accurate)              \
+  X(accurate_avx512)       \
+  X(accurate_avx2)         \
+  X(accurate_portable)

@@ -69,11 +69,13 @@ struct F32 {
   }
   // What that rounding of 1 + inner took off, scaled alike (1 - p is exact by
   // Sterbenz, and so is the error of a sum).
-  static V scale_err(V inner, V kbig, V /*k*/, M keep) {
+  template <bool with_extra>  // extra: as in avx512.cpp
+  static V scale_err(V inner, V extra, V kbig, V /*k*/, M keep) {
     const __m256i bits = _mm256_slli_epi32(
         _mm256_add_epi32(_mm256_castps_si256(kbig), _mm256_set1_epi32(ec::F32::exp_bias + ec::F32::scale_log2)),
         ec::F32::mantissa_bits);
-    const V err = add(sub(set1(1.0f), add(set1(1.0f), inner)), inner);
+    V err = add(sub(set1(1.0f), add(set1(1.0f), inner)), inner);
+    if constexpr (with_extra) err = add(err, extra);
     return _mm256_and_ps(mul(err, _mm256_castsi256_ps(bits)), _mm256_castsi256_ps(keep));
   }
 
@@ -132,12 +134,14 @@ struct F64 {
     const V e = mul(add(set1(1.0), inner), _mm256_castsi256_pd(bits));
     return _mm256_and_pd(e, _mm256_castsi256_pd(keep));
   }
-  static V scale_err(V inner, V kbig, V /*k*/, M keep) {
+  template <bool with_extra>  // extra: as in avx512.cpp
+  static V scale_err(V inner, V extra, V kbig, V /*k*/, M keep) {
     const __m256i bits = _mm256_slli_epi64(
         _mm256_add_epi64(_mm256_castpd_si256(kbig),
                          _mm256_set1_epi64x(static_cast<long long>(ec::F64::exp_bias) + ec::F64::scale_log2)),
         ec::F64::mantissa_bits);
-    const V err = add(sub(set1(1.0), add(set1(1.0), inner)), inner);
+    V err = add(sub(set1(1.0), add(set1(1.0), inner)), inner);
+    if constexpr (with_extra) err = add(err, extra);
     return _mm256_and_pd(mul(err, _mm256_castsi256_pd(bits)), _mm256_castsi256_pd(keep));
   }
 
@@ -167,6 +171,8 @@ namespace smx::simd::avx2 {
 void softmax_f32(const float* x, float* y, std::size_t n) { three_pass<F32>(x, y, n); }
 void softmax_f64(const double* x, double* y, std::size_t n) { three_pass<F64>(x, y, n); }
 void exp_f32(const float* x, float* y, std::size_t n) { exp_only<F32>(x, y, n); }
+void accurate_f32(const float* x, float* y, std::size_t n, float* errs) { accurate<F32>(x, y, n, errs); }
+void accurate_f64(const double* x, double* y, std::size_t n, double* errs) { accurate<F64>(x, y, n, errs); }
 void exp_f64(const double* x, double* y, std::size_t n) { exp_only<F64>(x, y, n); }
 
 }  // namespace smx::simd::avx2

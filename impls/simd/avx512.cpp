@@ -64,10 +64,14 @@ struct F32 {
     return _mm512_maskz_scalef_ps(keep, fma(inner, set1(0x1p64f), set1(0x1p64f)), k);
   }
   // What that rounding of 1 + inner took off, scaled alike: 2^64 inner is
-  // exact, 2^64 - p too (Sterbenz), so the FMA gives the exact error.
-  static V scale_err(V inner, V /*kbig*/, V k, M keep) {
+  // exact, 2^64 - p too (Sterbenz), so the FMA gives the exact error;
+  // extra (accurate kernel: the rounding error of inner) is added when asked.
+  template <bool with_extra>
+  static V scale_err(V inner, V extra, V /*kbig*/, V k, M keep) {
     const V p = fma(inner, set1(0x1p64f), set1(0x1p64f));
-    return _mm512_maskz_scalef_ps(keep, fma(inner, set1(0x1p64f), sub(set1(0x1p64f), p)), k);
+    V err = fma(inner, set1(0x1p64f), sub(set1(0x1p64f), p));
+    if constexpr (with_extra) err = fma(extra, set1(0x1p64f), err);
+    return _mm512_maskz_scalef_ps(keep, err, k);
   }
 
   // The sum in double: 2^-53 relative rounding per term is far below float's.
@@ -112,9 +116,13 @@ struct F64 {
   static V scale_exp(V inner, V /*kbig*/, V k, M keep) {
     return _mm512_maskz_scalef_pd(keep, fma(inner, set1(0x1p64), set1(0x1p64)), k);
   }
-  static V scale_err(V inner, V /*kbig*/, V k, M keep) {
+  // extra (accurate kernel: the rounding error of inner) is added when asked.
+  template <bool with_extra>
+  static V scale_err(V inner, V extra, V /*kbig*/, V k, M keep) {
     const V p = fma(inner, set1(0x1p64), set1(0x1p64));
-    return _mm512_maskz_scalef_pd(keep, fma(inner, set1(0x1p64), sub(set1(0x1p64), p)), k);
+    V err = fma(inner, set1(0x1p64), sub(set1(0x1p64), p));
+    if constexpr (with_extra) err = fma(extra, set1(0x1p64), err);
+    return _mm512_maskz_scalef_pd(keep, err, k);
   }
 
   // The sum as s + c, s seeded with a power of two above every e, so that
@@ -143,6 +151,8 @@ namespace smx::simd::avx512 {
 void softmax_f32(const float* x, float* y, std::size_t n) { three_pass<F32>(x, y, n); }
 void softmax_f64(const double* x, double* y, std::size_t n) { three_pass<F64>(x, y, n); }
 void exp_f32(const float* x, float* y, std::size_t n) { exp_only<F32>(x, y, n); }
+void accurate_f32(const float* x, float* y, std::size_t n, float* errs) { accurate<F32>(x, y, n, errs); }
+void accurate_f64(const double* x, double* y, std::size_t n, double* errs) { accurate<F64>(x, y, n, errs); }
 void exp_f64(const double* x, double* y, std::size_t n) { exp_only<F64>(x, y, n); }
 
 }  // namespace smx::simd::avx512

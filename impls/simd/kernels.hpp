@@ -9,11 +9,19 @@
 
 namespace smx::simd {
 
+// Above this many bytes per row, the kernels recompute the exponential rather
+// than store and reload it (docs/performance.md, "reload vs recompute"); the
+// accurate kernels need their errs scratch only up to it.
+constexpr std::size_t kRecomputeBytes = std::size_t(1) << 20;
+
 namespace avx512 {  // AVX-512 F/DQ/BW/VL (+ AVX2, FMA, BMI2): impls/simd/avx512.cpp
 void softmax_f32(const float* x, float* y, std::size_t n);
 void softmax_f64(const double* x, double* y, std::size_t n);
 void exp_f32(const float* x, float* y, std::size_t n);  // exp(x) 2^64: the exp-only probe
 void exp_f64(const double* x, double* y, std::size_t n);
+// Faithfully rounded softmax; errs: scratch for n values (accurate_scratch()).
+void accurate_f32(const float* x, float* y, std::size_t n, float* errs);
+void accurate_f64(const double* x, double* y, std::size_t n, double* errs);
 }  // namespace avx512
 
 namespace avx2 {  // AVX2, FMA, BMI2: impls/simd/avx2.cpp
@@ -21,6 +29,9 @@ void softmax_f32(const float* x, float* y, std::size_t n);
 void softmax_f64(const double* x, double* y, std::size_t n);
 void exp_f32(const float* x, float* y, std::size_t n);  // exp(x) 2^64: the exp-only probe
 void exp_f64(const double* x, double* y, std::size_t n);
+// Faithfully rounded softmax; errs: scratch for n values (accurate_scratch()).
+void accurate_f32(const float* x, float* y, std::size_t n, float* errs);
+void accurate_f64(const double* x, double* y, std::size_t n, double* errs);
 }  // namespace avx2
 
 namespace portable {  // plain C++ for the compiler to vectorize: impls/simd/portable.cpp
@@ -28,6 +39,9 @@ void softmax_f32(const float* x, float* y, std::size_t n);
 void softmax_f64(const double* x, double* y, std::size_t n);
 void exp_f32(const float* x, float* y, std::size_t n);  // exp(x) 2^64: the exp-only probe
 void exp_f64(const double* x, double* y, std::size_t n);
+// Faithfully rounded softmax; errs: scratch for n values (accurate_scratch()).
+void accurate_f32(const float* x, float* y, std::size_t n, float* errs);
+void accurate_f64(const double* x, double* y, std::size_t n, double* errs);
 }  // namespace portable
 
 }  // namespace smx::simd

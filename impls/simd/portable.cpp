@@ -67,9 +67,10 @@ template <> struct Traits<double> {
 // No branches and no masks: only selects between values already computed,
 // which the compiler turns into vector compares and blends (a select guarding
 // arithmetic, or a 64-bit integer mask, keeps GCC from vectorizing at SSE2).
-// err: what the final rounding of e took off (three_pass.hpp, ExpErr);
-// callers that do not read it let the compiler drop it.
-template <bool Exact, class T>
+// err: what the final rounding of e took off (three_pass.hpp, ExpErr), with
+// A (accurate) also the rounding of inner; callers that do not read it let
+// the compiler drop it.
+template <bool Exact, bool A = false, class T>
 inline T exp_of(T x, T m, T m_neg, T cut, T& err) {
   using Tr = Traits<T>;
   using C = typename Tr::C;
@@ -94,9 +95,15 @@ inline T exp_of(T x, T m, T m_neg, T cut, T& err) {
   // 2^(k+64) in the exponent bits; the magic number's high bits shift out.
   const U bits = (std::bit_cast<U>(kbig) + static_cast<U>(C::exp_bias + C::scale_log2)) << C::mantissa_bits;
   // 1 + (rh + (rl + r^2 Q(r))): the linear part without r's rounding.
-  const T inner = rh + ((r * r) * Tr::q(r) + rl);
+  const T v = (r * r) * Tr::q(r) + rl;
+  const T inner = rh + v;
   const T p = T(1) + inner;
-  err = ((T(1) - p) + inner) * std::bit_cast<T>(bits);  // exact: Sterbenz, then a sum's error
+  T e_err = (T(1) - p) + inner;  // exact: Sterbenz, then a sum's error
+  if constexpr (A) {  // TwoSum: inner's own rounding
+    const T b = inner - rh;
+    e_err += (rh - (inner - b)) + (v - b);
+  }
+  err = e_err * std::bit_cast<T>(bits);
   return p * std::bit_cast<T>(bits);
 }
 template <bool Exact, class T>
@@ -110,9 +117,13 @@ inline T exp_of(T x, T m, T m_neg, T cut) {
 template <class T>
 inline T max_keep(T v, T acc) { return v > acc ? v : acc; }
 
+// e / sum (accurate: (e + err) / sum, e + err exact in double), one rounding to float.
 struct ScaleF32 {
   double inv;
   float operator()(float e) const { return static_cast<float>(static_cast<double>(e) * inv); }
+  float operator()(float e, float err) const {
+    return static_cast<float>((static_cast<double>(e) + static_cast<double>(err)) * inv);
+  }
 };
 
 // p + two_prod_err(a, b, p) == a b exactly, for p = a b rounded.
@@ -151,11 +162,12 @@ struct ScaleF64 {
     const double p = e * hi;
     return (p + (two_prod_err(Split(e), hs, p) + e * lo)) * 0x1p-64;
   }
+  double operator()(double e, double err) const {  // accurate: (e + err)(hi + lo)
+    const double p = e * hi;
+    return (p + (two_prod_err(Split(e), hs, p) + (e * lo + err * hi))) * 0x1p-64;
+  }
 };
 
-// Above this many bytes per row, recompute the exponential rather than store
-// and reload it (as three_pass.hpp).
-constexpr std::size_t kRecomputeBytes = std::size_t(1) << 20;
 
 // A zero read through volatile: the cutoffs plus it are values GCC cannot
 // fold. With a literal cutoff it splits the clamp into a branch and then
@@ -238,49 +250,60 @@ T row_max(const T* x, std::size_t n) {
 
 // e = exp(x - c) 2^64 summed per lane, stored in y if Store. Loads of a block
 // happen before its stores, which keeps in place (y == x) right.
-template <bool Exact, bool Store, class T>
-LaneSums<T> sum_pass(const T* x, T* y, std::size_t n, const Row<T>& row) {
+template <bool Exact, bool Store, bool A = false, class T>
+LaneSums<T> sum_pass(const T* x, T* y, std::size_t n, const Row<T>& row, T* errs = nullptr) {
   constexpr std::size_t B = Traits<T>::B;
   LaneSums<T> sums(row.seed);
   std::size_t i = 0;
   for (; i + B <= n; i += B) {
-    T xb[B], eb[B];
+    T xb[B], eb[B], rb[B];
     std::memcpy(xb, x + i, sizeof xb);
     for (std::size_t j = 0; j < B; ++j) {
-      T err;
-      eb[j] = exp_of<Exact>(xb[j], row.m, row.m_neg, row.cut, err);
-      sums.add(j, eb[j], err);
+      eb[j] = exp_of<Exact, A>(xb[j], row.m, row.m_neg, row.cut, rb[j]);
+      sums.add(j, eb[j], rb[j]);
     }
     if constexpr (Store) std::memcpy(y + i, eb, sizeof eb);
+    if constexpr (Store && A) std::memcpy(errs + i, rb, sizeof rb);
   }
   for (; i < n; ++i) {
     T err;
-    const T e = exp_of<Exact>(x[i], row.m, row.m_neg, row.cut, err);
+    const T e = exp_of<Exact, A>(x[i], row.m, row.m_neg, row.cut, err);
     if constexpr (Store) y[i] = e;
+    if constexpr (Store && A) errs[i] = err;
     sums.add(0, e, err);
   }
   return sums;
 }
 
 // y = e / sum rounded once (e carries 2^64, so does sum); e reloaded from y
-// or recomputed from x.
-template <bool Exact, bool Reload, class T>
-void scale_pass(const T* x, T* y, std::size_t n, const Row<T>& row, const LaneSums<T>& sums) {
+// or recomputed from x. Accurate (A): y = (e + err) / sum, err from errs or
+// recomputed.
+template <bool Exact, bool Reload, bool A = false, class T>
+void scale_pass(const T* x, T* y, std::size_t n, const Row<T>& row, const LaneSums<T>& sums,
+                const T* errs = nullptr) {
   constexpr std::size_t B = Traits<T>::B;
   double h, l;
   sums.total(h, l);
   auto scale_all = [&](const auto& scale) {
     std::size_t i = 0;
     for (; i + B <= n; i += B) {
-      T eb[B];
+      T eb[B], rb[B] = {};
       std::memcpy(eb, (Reload ? y : x) + i, sizeof eb);
+      if constexpr (Reload && A) std::memcpy(rb, errs + i, sizeof rb);
       for (std::size_t j = 0; j < B; ++j) {
-        if constexpr (!Reload) eb[j] = exp_of<Exact>(eb[j], row.m, row.m_neg, row.cut);
-        eb[j] = scale(eb[j]);
+        if constexpr (!Reload) eb[j] = exp_of<Exact, A>(eb[j], row.m, row.m_neg, row.cut, rb[j]);
+        if constexpr (A) eb[j] = scale(eb[j], rb[j]);
+        else eb[j] = scale(eb[j]);
       }
       std::memcpy(y + i, eb, sizeof eb);
     }
-    for (; i < n; ++i) y[i] = scale(Reload ? y[i] : exp_of<Exact>(x[i], row.m, row.m_neg, row.cut));
+    for (; i < n; ++i) {
+      T err = 0;
+      const T e = Reload ? y[i] : exp_of<Exact, A>(x[i], row.m, row.m_neg, row.cut, err);
+      if constexpr (Reload && A) err = errs[i];
+      if constexpr (A) y[i] = scale(e, err);
+      else y[i] = scale(e);
+    }
   };
   if constexpr (std::is_same_v<T, float>) {
     scale_all(ScaleF32{1.0 / h});
@@ -294,29 +317,32 @@ void scale_pass(const T* x, T* y, std::size_t n, const Row<T>& row, const LaneSu
   }
 }
 
-template <bool Exact, bool Reload, class T>
-void softmax_known(const T* x, T* y, std::size_t n, const Row<T>& row) {
-  scale_pass<Exact, Reload>(x, y, n, row, sum_pass<Exact, Reload>(x, y, n, row));
+template <bool Exact, bool Reload, bool A, class T>
+void softmax_known(const T* x, T* y, std::size_t n, const Row<T>& row, T* errs) {
+  scale_pass<Exact, Reload, A>(x, y, n, row, sum_pass<Exact, Reload, A>(x, y, n, row, errs), errs);
 }
 
-template <class T>
-void softmax(const T* x, T* y, std::size_t n) {
+// Reload in cache (accurate: err stored in errs), recompute beyond.
+template <bool A, class T>
+void softmax(const T* x, T* y, std::size_t n, T* errs) {
   if (n == 0) return;
   const Row<T> row(row_max(x, n));
   const bool reload = n * sizeof(T) <= kRecomputeBytes;
   if (row.exact) {
-    if (reload) softmax_known<true, true>(x, y, n, row);
-    else softmax_known<true, false>(x, y, n, row);
+    if (reload) softmax_known<true, true, A>(x, y, n, row, errs);
+    else softmax_known<true, false, A>(x, y, n, row, errs);
   } else {
-    if (reload) softmax_known<false, true>(x, y, n, row);
-    else softmax_known<false, false>(x, y, n, row);
+    if (reload) softmax_known<false, true, A>(x, y, n, row, errs);
+    else softmax_known<false, false, A>(x, y, n, row, errs);
   }
 }
 
 }  // namespace
 
-void softmax_f32(const float* x, float* y, std::size_t n) { softmax(x, y, n); }
-void softmax_f64(const double* x, double* y, std::size_t n) { softmax(x, y, n); }
+void softmax_f32(const float* x, float* y, std::size_t n) { softmax<false>(x, y, n, static_cast<float*>(nullptr)); }
+void softmax_f64(const double* x, double* y, std::size_t n) { softmax<false>(x, y, n, static_cast<double*>(nullptr)); }
+void accurate_f32(const float* x, float* y, std::size_t n, float* errs) { softmax<true>(x, y, n, errs); }
+void accurate_f64(const double* x, double* y, std::size_t n, double* errs) { softmax<true>(x, y, n, errs); }
 
 // exp(x) 2^64, as the softmax computes it on rows whose max is in the
 // window: the exp-only roofline probe.

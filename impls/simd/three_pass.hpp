@@ -25,6 +25,7 @@
 #include <type_traits>
 
 #include "impls/simd/exp_constants.hpp"
+#include "impls/simd/kernels.hpp"
 
 namespace {
 
@@ -34,9 +35,7 @@ namespace ec = smx::simd::exp_constants;
 constexpr double kScale = 0x1p64;
 static_assert(ec::F32::scale_log2 == 64 && ec::F64::scale_log2 == 64);
 
-// Above this many bytes per row, recompute the exponential rather than store
-// and reload it (measured: docs/performance.md, "reload vs recompute").
-constexpr std::size_t kRecomputeBytes = std::size_t(1) << 20;
+using smx::simd::kRecomputeBytes;
 
 // hi + lo = 2^64 / sum(h[j] + l[j]) to about 2^-100 relative, where h are
 // the lanes' partial sums and l their small corrections.
@@ -120,12 +119,14 @@ inline typename O::V q_of(typename O::V r) {
 // leaves each output with its own e's rounding only: with the sum of the
 // rounded e, one dominant term's rounding would reach every output (up to
 // 1 ulp more). err costs four operations; callers that do not read it (the
-// exp-only probe, the scaling pass) do not compute it.
+// exp-only probe, the scaling pass) do not compute it. Accurate (A): err also
+// takes the rounding of inner (TwoSum), so that e + err is exp to the
+// polynomial's accuracy, 2^-28 (float) or 2^-55.8 (double) relative.
 template <class O>
 struct ExpErr {
   typename O::V e, err;
 };
-template <class O, Shift S>
+template <class O, Shift S, bool A = false>
 inline ExpErr<O> exp_of(typename O::V x, const RowExp<O>& row, typename O::M live) {
   using V = typename O::V;
   using T = typename O::T;
@@ -149,9 +150,15 @@ inline ExpErr<O> exp_of(typename O::V x, const RowExp<O>& row, typename O::M liv
   // 1 + (rh + (rl + r^2 Q(r))): the linear part is kept out of the rounding
   // of r and of Q, which makes e monotone in x (plain Horner is not, for
   // r < 0, by a rounding of its inner terms) and a little more accurate.
-  const V inner = O::add(rh, O::fma(O::mul(r, r), q_of<O>(r), rl));
+  const V v = O::fma(O::mul(r, r), q_of<O>(r), rl);
+  const V inner = O::add(rh, v);
+  V inner_err = inner;
+  if constexpr (A) {  // TwoSum: inner + inner_err == rh + v
+    const V b = O::sub(inner, rh);
+    inner_err = O::add(O::sub(rh, O::sub(inner, b)), O::sub(v, b));
+  }
   const typename O::M keep = O::keep(s, row.lower, live);
-  return {O::scale_exp(inner, kbig, k, keep), O::scale_err(inner, kbig, k, keep)};
+  return {O::scale_exp(inner, kbig, k, keep), O::template scale_err<A>(inner, inner_err, kbig, k, keep)};
 }
 
 // Sum accumulators of e + err. Float: e summed in pairs in float, then in
@@ -160,14 +167,14 @@ inline ExpErr<O> exp_of(typename O::V x, const RowExp<O>& row, typename O::M liv
 // lanes, its own rounding far below. Double: s + c exact with Fast2Sum
 // against the seed (every e is below it, so the partial sum always has the
 // larger exponent); err goes into c.
-template <class O>
+template <class O, bool A = false>
 struct Sums {
   using V = typename O::V;
   typename O::Acc acc[4];
   V err = O::set1(0);
   explicit Sums(typename O::T seed) : acc{typename O::Acc(seed), typename O::Acc(seed), typename O::Acc(seed), typename O::Acc(seed)} {}
   void add4(const ExpErr<O>& a, const ExpErr<O>& b, const ExpErr<O>& c, const ExpErr<O>& d) {
-    if constexpr (std::is_same_v<typename O::T, float>) {
+    if constexpr (std::is_same_v<typename O::T, float> && !A) {  // accurate: no pair roundings
       acc[0].add(O::add(a.e, b.e));
       acc[1].add(O::add(c.e, d.e));
     } else {
@@ -236,39 +243,47 @@ inline void for_row(std::size_t n, F4&& f4, F1&& f1) {
   if (i < n) f1(i, O::first(n - i), true);
 }
 
-// Pass 2: e = exp(x - c) 2^64 summed, stored in y if `store`; if `track`,
-// also the maximum of x (the window test of a row whose max was not known).
-template <class O, Shift S, bool store, bool track>
-Sums<O> sum_pass(const typename O::T* x, typename O::T* y, std::size_t n, const RowExp<O>& row,
-                 typename O::T* mx = nullptr) {
+// Pass 2: e = exp(x - c) 2^64 summed, stored in y if `store` (accurate: err
+// in errs); if `track`, also the maximum of x (the window test of a row whose
+// max was not known).
+template <class O, Shift S, bool store, bool track, bool A = false>
+Sums<O, A> sum_pass(const typename O::T* x, typename O::T* y, std::size_t n, const RowExp<O>& row,
+                    typename O::T* mx = nullptr, typename O::T* errs = nullptr) {
   using V = typename O::V;
   using M = typename O::M;
   constexpr std::size_t L = O::lanes;
   const V ninf = O::set1(-__builtin_huge_valf());
   V m0 = ninf, m1 = ninf;
-  Sums<O> sums(row.seed);
+  Sums<O, A> sums(row.seed);
   auto e_of = [&](V v, M k) {
     if constexpr (track) m0 = O::max(v, m0);
-    return exp_of<O, S>(v, row, k);
+    return exp_of<O, S, A>(v, row, k);
   };
   for_row<O>(
       n,
       [&](std::size_t i) {
         const V x0 = O::load(x + i), x1 = O::load(x + i + L), x2 = O::load(x + i + 2 * L), x3 = O::load(x + i + 3 * L);
         if constexpr (track) m1 = O::max(O::max(x0, x1), O::max(O::max(x2, x3), m1));
-        const ExpErr<O> e0 = exp_of<O, S>(x0, row, O::all()), e1 = exp_of<O, S>(x1, row, O::all());
-        const ExpErr<O> e2 = exp_of<O, S>(x2, row, O::all()), e3 = exp_of<O, S>(x3, row, O::all());
+        const ExpErr<O> e0 = exp_of<O, S, A>(x0, row, O::all()), e1 = exp_of<O, S, A>(x1, row, O::all());
+        const ExpErr<O> e2 = exp_of<O, S, A>(x2, row, O::all()), e3 = exp_of<O, S, A>(x3, row, O::all());
         if constexpr (store) {
           O::store(y + i, e0.e);
           O::store(y + i + L, e1.e);
           O::store(y + i + 2 * L, e2.e);
           O::store(y + i + 3 * L, e3.e);
+          if constexpr (A) {
+            O::store(errs + i, e0.err);
+            O::store(errs + i + L, e1.err);
+            O::store(errs + i + 2 * L, e2.err);
+            O::store(errs + i + 3 * L, e3.err);
+          }
         }
         sums.add4(e0, e1, e2, e3);
       },
       [&](std::size_t i, M k, bool tail) {
         const ExpErr<O> e = e_of(tail ? O::load_or(k, x + i, ninf) : O::load(x + i), k);
         if constexpr (store) O::store_m(y + i, k, e.e);
+        if constexpr (store && A) O::store_m(errs + i, k, e.err);
         sums.add1(e);
       });
   if constexpr (track) *mx = O::reduce_max(O::max(m0, m1));
@@ -276,9 +291,10 @@ Sums<O> sum_pass(const typename O::T* x, typename O::T* y, std::size_t n, const 
 }
 
 // Pass 3: y = e (hi + lo) 2^-64, one rounding (see the top), e reloaded from
-// y or recomputed from x.
-template <class O, Shift S, bool reload>
-void scale_pass(const typename O::T* x, typename O::T* y, std::size_t n, const RowExp<O>& row, const Sums<O>& sums) {
+// y or recomputed from x. Accurate: y = (e + err)(hi + lo) 2^-64, one rounding.
+template <class O, Shift S, bool reload, bool A = false>
+void scale_pass(const typename O::T* x, typename O::T* y, std::size_t n, const RowExp<O>& row,
+                const Sums<O, A>& sums, const typename O::T* errs = nullptr) {
   using T = typename O::T;
   using V = typename O::V;
   using M = typename O::M;
@@ -287,16 +303,24 @@ void scale_pass(const typename O::T* x, typename O::T* y, std::size_t n, const R
   sums.inverse(hi_s, lo_s);
   const V hi = O::set1(hi_s), lo = O::set1(lo_s);
   const V unscale = O::set1(static_cast<T>(1.0 / kScale));
-  auto scale = [&](V e) { return O::mul(O::fma(e, hi, O::mul(e, lo)), unscale); };
-  auto e_at = [&](std::size_t i, M k, bool tail) {
-    if constexpr (reload) return tail ? O::load_z(k, y + i) : O::load(y + i);
-    else return exp_of<O, S>(tail ? O::load_z(k, x + i) : O::load(x + i), row, k).e;
+  auto scale = [&](ExpErr<O> e) {
+    if constexpr (A) return O::mul(O::fma(e.e, hi, O::fma(e.e, lo, O::mul(e.err, hi))), unscale);
+    else return O::mul(O::fma(e.e, hi, O::mul(e.e, lo)), unscale);
+  };
+  auto e_at = [&](std::size_t i, M k, bool tail) -> ExpErr<O> {
+    if constexpr (reload) {
+      const V e = tail ? O::load_z(k, y + i) : O::load(y + i);
+      if constexpr (A) return {e, tail ? O::load_z(k, errs + i) : O::load(errs + i)};
+      else return {e, e};
+    } else {
+      return exp_of<O, S, A>(tail ? O::load_z(k, x + i) : O::load(x + i), row, k);
+    }
   };
   for_row<O>(
       n,
       [&](std::size_t i) {
-        const V e0 = e_at(i, O::all(), false), e1 = e_at(i + L, O::all(), false);
-        const V e2 = e_at(i + 2 * L, O::all(), false), e3 = e_at(i + 3 * L, O::all(), false);
+        const ExpErr<O> e0 = e_at(i, O::all(), false), e1 = e_at(i + L, O::all(), false);
+        const ExpErr<O> e2 = e_at(i + 2 * L, O::all(), false), e3 = e_at(i + 3 * L, O::all(), false);
         O::store(y + i, scale(e0));
         O::store(y + i + L, scale(e1));
         O::store(y + i + 2 * L, scale(e2));
@@ -305,9 +329,10 @@ void scale_pass(const typename O::T* x, typename O::T* y, std::size_t n, const R
       [&](std::size_t i, M k, bool tail) { O::store_m(y + i, k, scale(e_at(i, k, tail))); });
 }
 
-template <class O, Shift S, bool reload>
-void softmax_known(const typename O::T* x, typename O::T* y, std::size_t n, const RowExp<O>& row) {
-  scale_pass<O, S, reload>(x, y, n, row, sum_pass<O, S, reload, false>(x, y, n, row));
+template <class O, Shift S, bool reload, bool A>
+void softmax_known(const typename O::T* x, typename O::T* y, std::size_t n, const RowExp<O>& row,
+                   typename O::T* errs) {
+  scale_pass<O, S, reload, A>(x, y, n, row, sum_pass<O, S, reload, false, A>(x, y, n, row, nullptr, errs), errs);
 }
 
 // x and y share memory (in place, or overlapping).
@@ -317,11 +342,9 @@ bool overlap(const T* x, const T* y, std::size_t n) {
   return a < b + n * sizeof(T) && b < a + n * sizeof(T);
 }
 
-template <class O>
-void three_pass(const typename O::T* x, typename O::T* y, std::size_t n) {
+template <class O, bool reload, bool A>
+void softmax_row(const typename O::T* x, typename O::T* y, std::size_t n, typename O::T* errs) {
   using T = typename O::T;
-  if (n == 0) return;
-  const bool reload = n * sizeof(T) <= kRecomputeBytes;
   // Float, x not overwritten before the end of pass 2: assume the window
   // (shift-free exp, which needs no max) and check it with the max computed
   // on the way; a row outside it starts again with the exact shift. Same
@@ -330,27 +353,42 @@ void three_pass(const typename O::T* x, typename O::T* y, std::size_t n) {
     if (!reload || !overlap(x, y, n)) {
       const RowExp<O> guess(T(0));
       T mx;
-      const Sums<O> sums = reload ? sum_pass<O, Shift::none, true, true>(x, y, n, guess, &mx)
-                                  : sum_pass<O, Shift::none, false, true>(x, y, n, guess, &mx);
+      const Sums<O, A> sums = sum_pass<O, Shift::none, reload, true, A>(x, y, n, guess, &mx, errs);
       const RowExp<O> row(mx);
-      if (row.shift == Shift::none) {
-        if (reload) scale_pass<O, Shift::none, true>(x, y, n, row, sums);
-        else scale_pass<O, Shift::none, false>(x, y, n, row, sums);
-      } else {
-        if (reload) softmax_known<O, Shift::exact, true>(x, y, n, row);
-        else softmax_known<O, Shift::exact, false>(x, y, n, row);
-      }
+      if (row.shift == Shift::none)
+        scale_pass<O, Shift::none, reload, A>(x, y, n, row, sums, errs);
+      else
+        softmax_known<O, Shift::exact, reload, A>(x, y, n, row, errs);
       return;
     }
   }
   const RowExp<O> row(row_max<O>(x, n));
-  if (row.shift == Shift::none) {
-    if (reload) softmax_known<O, Shift::none, true>(x, y, n, row);
-    else softmax_known<O, Shift::none, false>(x, y, n, row);
-  } else {
-    if (reload) softmax_known<O, Shift::exact, true>(x, y, n, row);
-    else softmax_known<O, Shift::exact, false>(x, y, n, row);
-  }
+  if (row.shift == Shift::none)
+    softmax_known<O, Shift::none, reload, A>(x, y, n, row, errs);
+  else
+    softmax_known<O, Shift::exact, reload, A>(x, y, n, row, errs);
+}
+
+// The vectorized softmax: reload in cache, recompute beyond.
+template <class O>
+void three_pass(const typename O::T* x, typename O::T* y, std::size_t n) {
+  if (n == 0) return;
+  if (n * sizeof(typename O::T) <= kRecomputeBytes)
+    softmax_row<O, true, false>(x, y, n, nullptr);
+  else
+    softmax_row<O, false, false>(x, y, n, nullptr);
+}
+
+// The accurate softmax: e + err kept to the end, y rounded once from it.
+// errs: room for n values when n * sizeof(T) <= kRecomputeBytes (there err
+// is stored and reloaded; beyond, everything is recomputed).
+template <class O>
+void accurate(const typename O::T* x, typename O::T* y, std::size_t n, typename O::T* errs) {
+  if (n == 0) return;
+  if (n * sizeof(typename O::T) <= kRecomputeBytes)
+    softmax_row<O, true, true>(x, y, n, errs);
+  else
+    softmax_row<O, false, true>(x, y, n, nullptr);
 }
 
 // The exponential alone, exactly as the softmax computes it on rows whose
