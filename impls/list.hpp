@@ -18,4 +18,8 @@
   X(accurate)              \
   X(accurate_avx512)       \
   X(accurate_avx2)         \
-  X(accurate_portable)
+  X(accurate_portable)     \
+  X(online)                \
+  X(online_avx512)         \
+  X(online_avx2)           \
+  X(online_portable)

@@ -18,6 +18,7 @@
 // _mm512_undefined_* placeholders, GCC bug 105593); -Werror builds would fail.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 #include <immintrin.h>
 
@@ -153,6 +154,8 @@ void softmax_f64(const double* x, double* y, std::size_t n) { three_pass<F64>(x,
 void exp_f32(const float* x, float* y, std::size_t n) { exp_only<F32>(x, y, n); }
 void accurate_f32(const float* x, float* y, std::size_t n, float* errs) { accurate<F32>(x, y, n, errs); }
 void accurate_f64(const double* x, double* y, std::size_t n, double* errs) { accurate<F64>(x, y, n, errs); }
+void online_f32(const float* x, float* y, std::size_t n) { online<F32>(x, y, n); }
+void online_f64(const double* x, double* y, std::size_t n) { online<F64>(x, y, n); }
 void exp_f64(const double* x, double* y, std::size_t n) { exp_only<F64>(x, y, n); }
 
 }  // namespace smx::simd::avx512

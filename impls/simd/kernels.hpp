@@ -22,6 +22,9 @@ void exp_f64(const double* x, double* y, std::size_t n);
 // Faithfully rounded softmax; errs: scratch for n values (accurate_scratch()).
 void accurate_f32(const float* x, float* y, std::size_t n, float* errs);
 void accurate_f64(const double* x, double* y, std::size_t n, double* errs);
+// The online normalizer (one pass for max and sum, one to write y).
+void online_f32(const float* x, float* y, std::size_t n);
+void online_f64(const double* x, double* y, std::size_t n);
 }  // namespace avx512
 
 namespace avx2 {  // AVX2, FMA, BMI2: impls/simd/avx2.cpp
@@ -32,6 +35,9 @@ void exp_f64(const double* x, double* y, std::size_t n);
 // Faithfully rounded softmax; errs: scratch for n values (accurate_scratch()).
 void accurate_f32(const float* x, float* y, std::size_t n, float* errs);
 void accurate_f64(const double* x, double* y, std::size_t n, double* errs);
+// The online normalizer (one pass for max and sum, one to write y).
+void online_f32(const float* x, float* y, std::size_t n);
+void online_f64(const double* x, double* y, std::size_t n);
 }  // namespace avx2
 
 namespace portable {  // plain C++ for the compiler to vectorize: impls/simd/portable.cpp
@@ -42,6 +48,9 @@ void exp_f64(const double* x, double* y, std::size_t n);
 // Faithfully rounded softmax; errs: scratch for n values (accurate_scratch()).
 void accurate_f32(const float* x, float* y, std::size_t n, float* errs);
 void accurate_f64(const double* x, double* y, std::size_t n, double* errs);
+// The online normalizer (one pass for max and sum, one to write y).
+void online_f32(const float* x, float* y, std::size_t n);
+void online_f64(const double* x, double* y, std::size_t n);
 }  // namespace portable
 
 }  // namespace smx::simd

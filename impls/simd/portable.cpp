@@ -11,6 +11,7 @@
 // accumulators, so the loops vectorize without reassociating anything) and a
 // scalar remainder; both call the same scalar functions, so equal inputs give
 // bit-identical outputs wherever they sit.
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstddef>
@@ -181,9 +182,9 @@ struct Row {
   bool exact;
   T m, m_neg, cut;
   double seed;  // double sums: a power of two above every e (Fast2Sum exact)
-  explicit Row(T mx) {
+  explicit Row(T mx, bool allow_free = true) {
     using C = typename Traits<T>::C;
-    exact = !(mx >= C::window_lo && mx <= C::window_hi);  // NaN, +-inf: exact
+    exact = !allow_free || !(mx >= C::window_lo && mx <= C::window_hi);  // NaN, +-inf: exact
     m = exact ? mx : T(0);
     m_neg = -m;
     cut = (exact ? -C::tail : C::window_lo - C::tail) + static_cast<T>(opaque_zero);
@@ -337,12 +338,51 @@ void softmax(const T* x, T* y, std::size_t n, T* errs) {
   }
 }
 
+// The online normalizer (three_pass.hpp, online): per lane the running max
+// m and the sum d of exp(x - m), rescaled as m grows, then y recomputed.
+template <class T>
+void online(const T* x, T* y, std::size_t n) {
+  constexpr std::size_t B = Traits<T>::B;
+  if (n == 0) return;
+  const T lowest = std::numeric_limits<T>::lowest();  // not -inf: see three_pass.hpp
+  const T cut = -Traits<T>::C::tail + static_cast<T>(opaque_zero);
+  T m[B], d[B] = {};
+  for (std::size_t j = 0; j < B; ++j) m[j] = lowest;
+  auto step = [&](std::size_t j, T v) {
+    const T m_new = max_keep(v, m[j]);
+    const T rescale = exp_of<true>(m[j], m_new, -m_new, cut) * T(0x1p-64);
+    d[j] = d[j] * rescale + exp_of<true>(v, m_new, -m_new, cut);
+    m[j] = m_new;
+  };
+  std::size_t i = 0;
+  for (; i + B <= n; i += B) {
+    T xb[B];
+    std::memcpy(xb, x + i, sizeof xb);
+    for (std::size_t j = 0; j < B; ++j) step(j, xb[j]);
+  }
+  for (; i < n; ++i) step(0, x[i]);
+  T mx = lowest;
+  for (std::size_t j = 0; j < B; ++j) mx = max_keep(m[j], mx);
+  // The clamped exp gives -inf a tiny weight, not 0: a row of only -inf (and
+  // NaN) would come out uniform. It is NaN by the declared policy.
+  if (mx == lowest && std::none_of(x, x + n, [&](T v) { return v == lowest; })) {
+    std::fill(y, y + n, std::numeric_limits<T>::quiet_NaN());
+    return;
+  }
+  LaneSums<T> sums(0.0);
+  for (std::size_t j = 0; j < B; ++j)
+    sums.s[0] += static_cast<double>(d[j]) * static_cast<double>(exp_of<true>(m[j], mx, -mx, cut) * T(0x1p-64));
+  scale_pass<true, false>(x, y, n, Row<T>(mx, false), sums);
+}
+
 }  // namespace
 
 void softmax_f32(const float* x, float* y, std::size_t n) { softmax<false>(x, y, n, static_cast<float*>(nullptr)); }
 void softmax_f64(const double* x, double* y, std::size_t n) { softmax<false>(x, y, n, static_cast<double*>(nullptr)); }
 void accurate_f32(const float* x, float* y, std::size_t n, float* errs) { softmax<true>(x, y, n, errs); }
 void accurate_f64(const double* x, double* y, std::size_t n, double* errs) { softmax<true>(x, y, n, errs); }
+void online_f32(const float* x, float* y, std::size_t n) { online(x, y, n); }
+void online_f64(const double* x, double* y, std::size_t n) { online(x, y, n); }
 
 // exp(x) 2^64, as the softmax computes it on rows whose max is in the
 // window: the exp-only roofline probe.

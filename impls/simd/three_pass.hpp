@@ -87,6 +87,16 @@ struct RowExp {
     const int top = free ? static_cast<int>(__builtin_floor(static_cast<double>(mx) * 1.4426950408889634)) : 0;
     seed = static_cast<T>(__builtin_ldexp(1.0, ec::F32::scale_log2 + top + 2));
   }
+  // The exact shift by a reference that may differ per lane (online).
+  static RowExp shifted_by(V mv) {
+    using W = std::conditional_t<std::is_same_v<T, float>, ec::F32, ec::F64>;
+    RowExp r(T(0));
+    r.shift = Shift::exact;
+    r.m = mv;
+    r.m_neg = O::sub(O::set1(T(0)), mv);
+    r.lower = O::set1(-W::tail);
+    return r;
+  }
 };
 
 // Q(r) of exp_constants.hpp: exp(r) = 1 + r + r^2 Q(r).
@@ -294,13 +304,11 @@ Sums<O, A> sum_pass(const typename O::T* x, typename O::T* y, std::size_t n, con
 // y or recomputed from x. Accurate: y = (e + err)(hi + lo) 2^-64, one rounding.
 template <class O, Shift S, bool reload, bool A = false>
 void scale_pass(const typename O::T* x, typename O::T* y, std::size_t n, const RowExp<O>& row,
-                const Sums<O, A>& sums, const typename O::T* errs = nullptr) {
+                typename O::T hi_s, typename O::T lo_s, const typename O::T* errs = nullptr) {
   using T = typename O::T;
   using V = typename O::V;
   using M = typename O::M;
   constexpr std::size_t L = O::lanes;
-  T hi_s, lo_s;
-  sums.inverse(hi_s, lo_s);
   const V hi = O::set1(hi_s), lo = O::set1(lo_s);
   const V unscale = O::set1(static_cast<T>(1.0 / kScale));
   auto scale = [&](ExpErr<O> e) {
@@ -332,7 +340,9 @@ void scale_pass(const typename O::T* x, typename O::T* y, std::size_t n, const R
 template <class O, Shift S, bool reload, bool A>
 void softmax_known(const typename O::T* x, typename O::T* y, std::size_t n, const RowExp<O>& row,
                    typename O::T* errs) {
-  scale_pass<O, S, reload, A>(x, y, n, row, sum_pass<O, S, reload, false, A>(x, y, n, row, nullptr, errs), errs);
+  typename O::T hi, lo;
+  sum_pass<O, S, reload, false, A>(x, y, n, row, nullptr, errs).inverse(hi, lo);
+  scale_pass<O, S, reload, A>(x, y, n, row, hi, lo, errs);
 }
 
 // x and y share memory (in place, or overlapping).
@@ -353,10 +363,11 @@ void softmax_row(const typename O::T* x, typename O::T* y, std::size_t n, typena
     if (!reload || !overlap(x, y, n)) {
       const RowExp<O> guess(T(0));
       T mx;
-      const Sums<O, A> sums = sum_pass<O, Shift::none, reload, true, A>(x, y, n, guess, &mx, errs);
+      T hi, lo;
+      sum_pass<O, Shift::none, reload, true, A>(x, y, n, guess, &mx, errs).inverse(hi, lo);
       const RowExp<O> row(mx);
       if (row.shift == Shift::none)
-        scale_pass<O, Shift::none, reload, A>(x, y, n, row, sums, errs);
+        scale_pass<O, Shift::none, reload, A>(x, y, n, row, hi, lo, errs);
       else
         softmax_known<O, Shift::exact, reload, A>(x, y, n, row, errs);
       return;
@@ -389,6 +400,55 @@ void accurate(const typename O::T* x, typename O::T* y, std::size_t n, typename 
     softmax_row<O, true, true>(x, y, n, errs);
   else
     softmax_row<O, false, true>(x, y, n, nullptr);
+}
+
+// The online normalizer (Milakov and Gimelshein, 2018): one pass keeps, per
+// lane, the running max m and the sum d of exp(x - m), rescaling d by
+// exp(m_old - m_new) whenever m grows (here: every vector, without a branch,
+// so two exponentials per element); the lanes are merged the same way, then
+// a second pass recomputes exp(x - M) and scales it. The exponentials are
+// the exact-shift ones of three_pass (TwoSum), d is a plain running sum in T.
+// Lanes start at the lowest finite value rather than -inf, so that a lane
+// of -inf entries gives exp(-inf - m) = 0 rather than NaN.
+template <class O>
+void online(const typename O::T* x, typename O::T* y, std::size_t n) {
+  using T = typename O::T;
+  using V = typename O::V;
+  using M = typename O::M;
+  constexpr std::size_t L = O::lanes;
+  if (n == 0) return;
+  const V lowest = O::set1(sizeof(T) == 4 ? T(-__FLT_MAX__) : T(-__DBL_MAX__));
+  const V unscale = O::set1(static_cast<T>(1.0 / kScale));
+  V m[4] = {lowest, lowest, lowest, lowest}, d[4] = {O::set1(0), O::set1(0), O::set1(0), O::set1(0)};
+  auto step = [&](int j, V v, M live) {
+    const V m_new = O::max(v, m[j]);  // NaN v: ignored here, reaches d through exp
+    const RowExp<O> row = RowExp<O>::shifted_by(m_new);
+    const V rescale = O::mul(exp_of<O, Shift::exact>(m[j], row, O::all()).e, unscale);
+    d[j] = O::fma(d[j], rescale, exp_of<O, Shift::exact>(v, row, live).e);
+    m[j] = m_new;
+  };
+  for_row<O>(
+      n,
+      [&](std::size_t i) {
+        step(0, O::load(x + i), O::all());
+        step(1, O::load(x + i + L), O::all());
+        step(2, O::load(x + i + 2 * L), O::all());
+        step(3, O::load(x + i + 3 * L), O::all());
+      },
+      [&](std::size_t i, M k, bool tail) { step(3, tail ? O::load_or(k, x + i, lowest) : O::load(x + i), k); });
+  // Merge: M = max over lanes, D = sum of d exp(m - M), in double.
+  const T mx = O::reduce_max(O::max(O::max(m[0], m[1]), O::max(m[2], m[3])));
+  const RowExp<O> row = RowExp<O>::shifted_by(O::set1(mx));
+  double total = 0;
+  for (int j = 0; j < 4; ++j) {
+    T dl[L], sl[L];
+    O::store(dl, d[j]);
+    O::store(sl, O::mul(exp_of<O, Shift::exact>(m[j], row, O::all()).e, unscale));
+    for (std::size_t l = 0; l < L; ++l) total += static_cast<double>(dl[l]) * static_cast<double>(sl[l]);
+  }
+  const double inv = kScale / total;  // 2^64 / D
+  const T hi = static_cast<T>(inv), lo = static_cast<T>(inv - static_cast<double>(hi));
+  scale_pass<O, Shift::exact, false>(x, y, n, row, hi, lo);
 }
 
 // The exponential alone, exactly as the softmax computes it on rows whose
