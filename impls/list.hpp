@@ -22,4 +22,8 @@
   X(online)                \
   X(online_avx512)         \
   X(online_avx2)           \
-  X(online_portable)
+  X(online_portable)       \
+  X(twopass)               \
+  X(twopass_avx512)        \
+  X(twopass_avx2)          \
+  X(twopass_portable)

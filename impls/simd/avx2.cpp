@@ -57,6 +57,19 @@ struct F32 {
   static M keep(V s, V lower, M live) {
     return _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(s, lower, _CMP_NLT_UQ)), live);
   }
+  // v 2^d for integer-valued d <= 0 (twopass), d below -100 in two steps so
+  // that only the last product can round (into the subnormals): each factor
+  // is built in the exponent bits, 2^-127 standing for 0.
+  static V pow2(V d) {
+    const V t = add(max(d, set1(-127.0f)), set1(ec::F32::magic));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(
+        _mm256_add_epi32(_mm256_castps_si256(t), _mm256_set1_epi32(ec::F32::exp_bias)), ec::F32::mantissa_bits));
+  }
+  static V scale2(V v, V d) {
+    const V d1 = max(d, set1(-100.0f));
+    return mul(mul(v, pow2(d1)), pow2(sub(d, d1)));
+  }
+  static V and_mask(V v, M m) { return _mm256_and_ps(v, _mm256_castsi256_ps(m)); }
   // (1 + inner) 2^(k+64) on the kept lanes, 0 elsewhere. 2^(k+64) is built in
   // the exponent bits (the magic number's own high bits shift out of the word),
   // which is exact while it stays normal: k + 64 in [-126, 127] over the windows.
@@ -126,6 +139,17 @@ struct F64 {
   static M keep(V s, V lower, M live) {
     return _mm256_and_si256(_mm256_castpd_si256(_mm256_cmp_pd(s, lower, _CMP_NLT_UQ)), live);
   }
+  static V pow2(V d) {
+    const V t = add(max(d, set1(-1023.0)), set1(ec::F64::magic));
+    return _mm256_castsi256_pd(_mm256_slli_epi64(
+        _mm256_add_epi64(_mm256_castpd_si256(t), _mm256_set1_epi64x(static_cast<long long>(ec::F64::exp_bias))),
+        ec::F64::mantissa_bits));
+  }
+  static V scale2(V v, V d) {
+    const V d1 = max(d, set1(-1000.0));
+    return mul(mul(v, pow2(d1)), pow2(sub(d, d1)));
+  }
+  static V and_mask(V v, M m) { return _mm256_and_pd(v, _mm256_castsi256_pd(m)); }
   static V scale_exp(V inner, V kbig, V /*k*/, M keep) {
     const __m256i bits = _mm256_slli_epi64(
         _mm256_add_epi64(_mm256_castpd_si256(kbig),
@@ -175,6 +199,8 @@ void accurate_f32(const float* x, float* y, std::size_t n, float* errs) { accura
 void accurate_f64(const double* x, double* y, std::size_t n, double* errs) { accurate<F64>(x, y, n, errs); }
 void online_f32(const float* x, float* y, std::size_t n) { online<F32>(x, y, n); }
 void online_f64(const double* x, double* y, std::size_t n) { online<F64>(x, y, n); }
+void twopass_f32(const float* x, float* y, std::size_t n) { twopass<F32>(x, y, n); }
+void twopass_f64(const double* x, double* y, std::size_t n) { twopass<F64>(x, y, n); }
 void exp_f64(const double* x, double* y, std::size_t n) { exp_only<F64>(x, y, n); }
 
 }  // namespace smx::simd::avx2

@@ -61,6 +61,9 @@ struct F32 {
   static M keep(V s, V lower, M live) { return _mm512_mask_cmp_ps_mask(live, s, lower, _CMP_NLT_UQ); }
   // (1 + inner) 2^(k+64) on the kept lanes, 0 elsewhere: scalef applies 2^k to
   // 2^64 (1 + inner), which is one rounding of 1 + inner scaled exactly.
+  // v 2^d for integer-valued d (twopass); v on the lanes of m, 0 elsewhere.
+  static V scale2(V v, V d) { return _mm512_scalef_ps(v, d); }
+  static V and_mask(V v, M m) { return _mm512_maskz_mov_ps(m, v); }
   static V scale_exp(V inner, V /*kbig*/, V k, M keep) {
     return _mm512_maskz_scalef_ps(keep, fma(inner, set1(0x1p64f), set1(0x1p64f)), k);
   }
@@ -114,6 +117,9 @@ struct F64 {
   static T reduce_max(V v) { return _mm512_reduce_max_pd(v); }
 
   static M keep(V s, V lower, M live) { return _mm512_mask_cmp_pd_mask(live, s, lower, _CMP_NLT_UQ); }
+  // v 2^d for integer-valued d (twopass); v on the lanes of m, 0 elsewhere.
+  static V scale2(V v, V d) { return _mm512_scalef_pd(v, d); }
+  static V and_mask(V v, M m) { return _mm512_maskz_mov_pd(m, v); }
   static V scale_exp(V inner, V /*kbig*/, V k, M keep) {
     return _mm512_maskz_scalef_pd(keep, fma(inner, set1(0x1p64), set1(0x1p64)), k);
   }
@@ -156,6 +162,8 @@ void accurate_f32(const float* x, float* y, std::size_t n, float* errs) { accura
 void accurate_f64(const double* x, double* y, std::size_t n, double* errs) { accurate<F64>(x, y, n, errs); }
 void online_f32(const float* x, float* y, std::size_t n) { online<F32>(x, y, n); }
 void online_f64(const double* x, double* y, std::size_t n) { online<F64>(x, y, n); }
+void twopass_f32(const float* x, float* y, std::size_t n) { twopass<F32>(x, y, n); }
+void twopass_f64(const double* x, double* y, std::size_t n) { twopass<F64>(x, y, n); }
 void exp_f64(const double* x, double* y, std::size_t n) { exp_only<F64>(x, y, n); }
 
 }  // namespace smx::simd::avx512

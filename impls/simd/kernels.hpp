@@ -25,6 +25,9 @@ void accurate_f64(const double* x, double* y, std::size_t n, double* errs);
 // The online normalizer (one pass for max and sum, one to write y).
 void online_f32(const float* x, float* y, std::size_t n);
 void online_f64(const double* x, double* y, std::size_t n);
+// Two passes with (mantissa, exponent) sums (Dukhan-Ablavatski).
+void twopass_f32(const float* x, float* y, std::size_t n);
+void twopass_f64(const double* x, double* y, std::size_t n);
 }  // namespace avx512
 
 namespace avx2 {  // AVX2, FMA, BMI2: impls/simd/avx2.cpp
@@ -38,6 +41,9 @@ void accurate_f64(const double* x, double* y, std::size_t n, double* errs);
 // The online normalizer (one pass for max and sum, one to write y).
 void online_f32(const float* x, float* y, std::size_t n);
 void online_f64(const double* x, double* y, std::size_t n);
+// Two passes with (mantissa, exponent) sums (Dukhan-Ablavatski).
+void twopass_f32(const float* x, float* y, std::size_t n);
+void twopass_f64(const double* x, double* y, std::size_t n);
 }  // namespace avx2
 
 namespace portable {  // plain C++ for the compiler to vectorize: impls/simd/portable.cpp
@@ -51,6 +57,9 @@ void accurate_f64(const double* x, double* y, std::size_t n, double* errs);
 // The online normalizer (one pass for max and sum, one to write y).
 void online_f32(const float* x, float* y, std::size_t n);
 void online_f64(const double* x, double* y, std::size_t n);
+// Two passes with (mantissa, exponent) sums (Dukhan-Ablavatski).
+void twopass_f32(const float* x, float* y, std::size_t n);
+void twopass_f64(const double* x, double* y, std::size_t n);
 }  // namespace portable
 
 }  // namespace smx::simd

@@ -375,6 +375,96 @@ void online(const T* x, T* y, std::size_t n) {
   scale_pass<true, false>(x, y, n, Row<T>(mx, false), sums);
 }
 
+// Two passes with (mantissa, exponent) sums (three_pass.hpp, twopass).
+template <class T> struct TwoPassRange;
+template <> struct TwoPassRange<float> {
+  static constexpr float R = 11000.0f;
+  static constexpr float c1 = 0x1.63p-1f, c2 = -0x1.bd0106p-13f, c3 = 0x1.cf79acp-40f;
+};
+template <> struct TwoPassRange<double> {
+  static constexpr double R = 1.0e6;
+  static constexpr double c1 = ec::F64::ln2_hi, c2 = ec::F64::ln2_lo, c3 = 0;
+};
+
+// 2^d for integer-valued d, 0 below the normal range (exponent bits).
+template <class T>
+inline T pow2(T d) {
+  using C = typename Traits<T>::C;
+  using U = typename Traits<T>::U;
+  const T lowest_exp = -static_cast<T>(C::exp_bias);
+  const T t = (d > lowest_exp ? d : lowest_exp) + C::magic;
+  return std::bit_cast<T>((std::bit_cast<U>(t) + static_cast<U>(C::exp_bias)) << C::mantissa_bits);
+}
+// v 2^d for d <= 0, in two factors so that only the last product rounds.
+template <class T>
+inline T scale2(T v, T d) {
+  const T floor_step = -static_cast<T>(Traits<T>::C::exp_bias) + T(27);
+  const T d1 = d > floor_step ? d : floor_step;
+  return v * pow2(d1) * pow2(d - d1);
+}
+
+template <class T>
+inline void exp_parts(T x, T& p, T& k) {
+  using C = typename Traits<T>::C;
+  using Rg = TwoPassRange<T>;
+  const T xc = max_keep(-Rg::R, x);  // NaN stays NaN
+  k = (xc * C::log2e + C::magic) - C::magic;
+  T r = xc - k * Rg::c1;  // exact
+  r = r - k * Rg::c2;
+  if constexpr (Rg::c3 != 0) r = r - k * Rg::c3;
+  p = T(1) + ((r * r) * Traits<T>::q(r) + r);
+}
+
+template <class T>
+void twopass(const T* x, T* y, std::size_t n) {
+  constexpr std::size_t B = Traits<T>::B;
+  using Rg = TwoPassRange<T>;
+  if (n == 0) return;
+  const T ninf = -std::numeric_limits<T>::infinity();
+  T mant[B] = {}, ex[B], mx = ninf;
+  for (std::size_t j = 0; j < B; ++j) ex[j] = ninf;
+  auto add = [&](std::size_t j, T v) {
+    T p, k;
+    exp_parts(v, p, k);
+    const T e_new = k > ex[j] ? k : ex[j];
+    mant[j] = scale2(mant[j], ex[j] - e_new) + scale2(p, k - e_new);
+    ex[j] = e_new;
+  };
+  std::size_t i = 0;
+  for (; i + B <= n; i += B) {
+    T xb[B];
+    std::memcpy(xb, x + i, sizeof xb);
+    for (std::size_t j = 0; j < B; ++j) {
+      mx = max_keep(xb[j], mx);
+      add(j, xb[j]);
+    }
+  }
+  for (; i < n; ++i) {
+    mx = max_keep(x[i], mx);
+    add(0, x[i]);
+  }
+  if (!(mx >= -Rg::R + 110 && mx <= Rg::R)) return softmax<false>(x, y, n, static_cast<T*>(nullptr));
+  T E = ninf;
+  for (std::size_t j = 0; j < B; ++j) E = ex[j] > E ? ex[j] : E;
+  double total = 0;
+  for (std::size_t j = 0; j < B; ++j)
+    total += std::ldexp(static_cast<double>(mant[j]), static_cast<int>(std::fmax(ex[j] - E, -2000.0)));
+  const double inv = 1.0 / total;
+  const T hi = static_cast<T>(inv), lo = static_cast<T>(inv - static_cast<double>(hi));
+  auto out = [&](T v) {
+    T p, k;
+    exp_parts(v, p, k);
+    return scale2(p * hi + p * lo, k - E);
+  };
+  for (i = 0; i + B <= n; i += B) {
+    T xb[B];
+    std::memcpy(xb, x + i, sizeof xb);
+    for (std::size_t j = 0; j < B; ++j) xb[j] = out(xb[j]);
+    std::memcpy(y + i, xb, sizeof xb);
+  }
+  for (; i < n; ++i) y[i] = out(x[i]);
+}
+
 }  // namespace
 
 void softmax_f32(const float* x, float* y, std::size_t n) { softmax<false>(x, y, n, static_cast<float*>(nullptr)); }
@@ -383,6 +473,8 @@ void accurate_f32(const float* x, float* y, std::size_t n, float* errs) { softma
 void accurate_f64(const double* x, double* y, std::size_t n, double* errs) { softmax<true>(x, y, n, errs); }
 void online_f32(const float* x, float* y, std::size_t n) { online(x, y, n); }
 void online_f64(const double* x, double* y, std::size_t n) { online(x, y, n); }
+void twopass_f32(const float* x, float* y, std::size_t n) { twopass(x, y, n); }
+void twopass_f64(const double* x, double* y, std::size_t n) { twopass(x, y, n); }
 
 // exp(x) 2^64, as the softmax computes it on rows whose max is in the
 // window: the exp-only roofline probe.

@@ -451,6 +451,110 @@ void online(const typename O::T* x, typename O::T* y, std::size_t n) {
   scale_pass<O, Shift::exact, false>(x, y, n, row, hi, lo);
 }
 
+// Two passes with (mantissa, exponent) sums (Dukhan and Ablavatski, 2020):
+// exp(x) = p 2^k with p in [0.7, 1.42] and k kept apart (as a float), so no
+// max pass is needed and nothing overflows. Pass 1 keeps, per lane, a sum
+// mantissa and the largest k seen, scaling the sum down when k grows; pass 2
+// recomputes p 2^k and writes p (1/M) 2^(k - E). The range reduction
+// x - k ln 2 is exact for |x| <= R (three-part ln 2 for float); rows whose
+// max is outside [-R + 110, R] (or not finite) take the vectorized kernel,
+// and entries below -R count as -R, where their outputs round to 0 anyway.
+template <class T> struct TwoPassRange;
+template <> struct TwoPassRange<float> {
+  static constexpr float R = 11000.0f;  // |k| < 2^14: k c1 exact
+  static constexpr float c1 = 0x1.63p-1f, c2 = -0x1.bd0106p-13f, c3 = 0x1.cf79acp-40f;  // ln 2 = c1 + c2 + c3
+};
+template <> struct TwoPassRange<double> {
+  static constexpr double R = 1.0e6;  // |k| < 2^21: k ln2_hi exact
+  static constexpr double c1 = ec::F64::ln2_hi, c2 = ec::F64::ln2_lo, c3 = 0;
+};
+
+// p and k of exp(x) for x >= -R (x clamped); NaN stays NaN.
+template <class O>
+inline void exp_parts(typename O::V x, typename O::V& p, typename O::V& k) {
+  using T = typename O::T;
+  using V = typename O::V;
+  using C = std::conditional_t<std::is_same_v<T, float>, ec::F32, ec::F64>;
+  using Rg = TwoPassRange<T>;
+  const V xc = O::max(O::set1(-Rg::R), x);  // NaN x stays NaN (max returns its second operand)
+  k = O::sub(O::fma(xc, O::set1(C::log2e), O::set1(C::magic)), O::set1(C::magic));
+  V r = O::fnma(k, O::set1(Rg::c1), xc);  // exact
+  r = O::fnma(k, O::set1(Rg::c2), r);
+  if constexpr (Rg::c3 != 0) r = O::fnma(k, O::set1(Rg::c3), r);
+  p = O::add(O::set1(T(1)), O::fma(O::mul(r, r), q_of<O>(r), r));
+}
+
+template <class O>
+void twopass(const typename O::T* x, typename O::T* y, std::size_t n) {
+  using T = typename O::T;
+  using V = typename O::V;
+  using M = typename O::M;
+  using Rg = TwoPassRange<T>;
+  constexpr std::size_t L = O::lanes;
+  if (n == 0) return;
+  const V ninf = O::set1(-__builtin_huge_valf());
+  V mant[2] = {O::set1(0), O::set1(0)}, ex[2] = {ninf, ninf}, mx = ninf, nan = O::set1(0);
+  auto add = [&](int j, V v, M live) {
+    V p, k;
+    exp_parts<O>(v, p, k);
+    p = O::and_mask(p, live);  // off the row: 0
+    nan = O::add(nan, O::mul(p, O::set1(T(0))));  // a NaN x makes p NaN; scalef may drop it below
+    const V e_new = O::max(k, ex[j]);
+    mant[j] = O::add(O::scale2(mant[j], O::sub(ex[j], e_new)), O::scale2(p, O::sub(k, e_new)));
+    ex[j] = e_new;
+  };
+  for_row<O>(
+      n,
+      [&](std::size_t i) {
+        const V x0 = O::load(x + i), x1 = O::load(x + i + L), x2 = O::load(x + i + 2 * L), x3 = O::load(x + i + 3 * L);
+        mx = O::max(O::max(O::max(x0, x1), O::max(x2, x3)), mx);
+        add(0, x0, O::all());
+        add(1, x1, O::all());
+        add(0, x2, O::all());
+        add(1, x3, O::all());
+      },
+      [&](std::size_t i, M k, bool tail) {
+        const V v = tail ? O::load_or(k, x + i, ninf) : O::load(x + i);
+        mx = O::max(v, mx);
+        add(0, v, k);
+      });
+  T nl[L];
+  O::store(nl, nan);
+  bool has_nan = false;
+  for (T v : nl) has_nan |= v != v;
+  const T m = O::reduce_max(mx);
+  if (has_nan || !(m >= -Rg::R + 110 && m <= Rg::R)) return three_pass<O>(x, y, n);  // NaN, +-inf, out of range
+  // Merge the lanes: E = the largest k, M = sum of mant 2^(k - E), in double.
+  const T E = O::reduce_max(O::max(ex[0], ex[1]));
+  double total = 0;
+  for (int j = 0; j < 2; ++j) {
+    T ml[L], el[L];
+    O::store(ml, mant[j]);
+    O::store(el, ex[j]);
+    for (std::size_t l = 0; l < L; ++l)
+      total += __builtin_ldexp(static_cast<double>(ml[l]), static_cast<int>(__builtin_fmax(el[l] - E, -2000.0)));
+  }
+  const double inv = 1.0 / total;
+  const V hi = O::set1(static_cast<T>(inv)), lo = O::set1(static_cast<T>(inv - static_cast<double>(static_cast<T>(inv))));
+  const V e_max = O::set1(E);
+  auto out = [&](V v) {
+    V p, k;
+    exp_parts<O>(v, p, k);
+    return O::scale2(O::fma(p, hi, O::mul(p, lo)), O::sub(k, e_max));
+  };
+  for_row<O>(
+      n,
+      [&](std::size_t i) {
+        const V y0 = out(O::load(x + i)), y1 = out(O::load(x + i + L));
+        const V y2 = out(O::load(x + i + 2 * L)), y3 = out(O::load(x + i + 3 * L));
+        O::store(y + i, y0);
+        O::store(y + i + L, y1);
+        O::store(y + i + 2 * L, y2);
+        O::store(y + i + 3 * L, y3);
+      },
+      [&](std::size_t i, M k, bool tail) { O::store_m(y + i, k, out(tail ? O::load_z(k, x + i) : O::load(x + i))); });
+}
+
 // The exponential alone, exactly as the softmax computes it on rows whose
 // maximum is in the window (e = exp(x) 2^64, neither summed nor scaled): the
 // benchmarks' exp-only roofline probe, the cost of one exp per element that
