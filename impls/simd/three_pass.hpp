@@ -185,8 +185,7 @@ struct Sums {
   explicit Sums(typename O::T seed) : acc{typename O::Acc(seed), typename O::Acc(seed), typename O::Acc(seed), typename O::Acc(seed)} {}
   void add4(const ExpErr<O>& a, const ExpErr<O>& b, const ExpErr<O>& c, const ExpErr<O>& d) {
     if constexpr (std::is_same_v<typename O::T, float> && !A) {  // accurate: no pair roundings
-      acc[0].add(O::add(a.e, b.e));
-      acc[1].add(O::add(c.e, d.e));
+      acc[0].add(O::add(O::add(a.e, b.e), O::add(c.e, d.e)));
     } else {
       acc[0].add(a.e);
       acc[1].add(b.e);
