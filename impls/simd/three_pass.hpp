@@ -1,21 +1,25 @@
-// The softmax of the intrinsics kernels (avx512.cpp, avx2.cpp), written once
-// over an ISA "ops" type O that supplies the vector type V, lane mask M,
-// loads/stores/arithmetic, scale_exp (p 2^k, masked), the sum accumulator Acc
-// and its lane merge.
+// The softmax kernels of the intrinsics paths (avx512.cpp, avx2.cpp), written
+// once over an ISA "ops" type O that supplies the vector type V, lane mask M,
+// loads/stores/arithmetic, keep (the lanes to compute), scale_exp and
+// scale_err (p 2^k and its rounding error, masked), scale2/and_mask
+// (twopass) and the sum accumulator Acc.
 //
 // Deliberately in an anonymous namespace: each ISA translation unit that
 // includes this gets its own internal copy compiled with its own flags, so no
 // instantiation can become a shared weak symbol (see avx512.cpp).
 //
-// Pass 1: m = max x (NaN ignored here: it reaches every output through the sum).
-// Then e_i = exp(x_i - c) 2^64 for a reference c of the row (see RowExp), summed
-//   (float: in double; double: Fast2Sum against a seed, below), and
-// y_i = fma(e_i, hi, e_i lo) 2^-64 with hi + lo = 2^64/sum: one rounding each
-//   (y_i 2^64 is rounded in the normal range, where e_i lo is still exact
-//   enough; taking 2^-64 off is exact unless y_i is subnormal).
-// In cache the e_i are stored in y and scaled in place (three passes: reload);
-// out of cache they are recomputed instead (max, sum, exp and scale: x read
-// twice, y written once), because memory, not the exponential, is the limit.
+// vectorized (three_pass): m = max x (NaN ignored here: it reaches every
+// output through the sum); e_i = exp(x_i - c) 2^64 for a reference c of the
+// row (RowExp: 0 when m is in a window, else m), summed with the exact
+// rounding errors of the e_i (ExpErr, Sums); then y_i = fma(e_i, hi, e_i lo)
+// 2^-64 with hi + lo = 2^64/sum: one rounding each (y_i 2^64 is rounded in
+// the normal range, where e_i lo is still exact enough; taking 2^-64 off is
+// exact unless y_i is subnormal). Float rows not written in place compute
+// the max on the way (the shift-free exp does not need it) and check the
+// window at the end. In cache the e_i are stored in y and scaled in place
+// (reload); beyond kRecomputeBytes they are recomputed in the writing pass
+// (x read twice, y written once). accurate keeps e_i + err_i to the end;
+// online and twopass are the published alternatives, for comparison.
 // The remainder runs the same instructions under a lane mask, so equal inputs
 // give bit-identical outputs wherever they sit in the row.
 #pragma once
