@@ -3,9 +3,6 @@
 // value good to the polynomial's accuracy (2^-28 float, 2^-55.8 double):
 // faithfully rounded. One registry entry per instruction set plus the
 // dispatching one (isa_variant.hpp). Compiled for the baseline.
-#include <cstddef>
-#include <vector>
-
 #include "impls/isa_variant.hpp"
 #include "impls/simd/kernels.hpp"
 
@@ -13,24 +10,6 @@ namespace smx::impls {
 namespace {
 
 namespace s = simd;
-
-template <class T> using accurate_fn = void (*)(const T*, T*, std::size_t, T*);
-
-// Room for err beside y, per thread, grown as needed; only rows that reload
-// (kRecomputeBytes) use it. Lives here, in baseline code, because a std::vector
-// instantiated in an ISA translation unit could leak its instructions.
-template <class T>
-T* errs_scratch(std::size_t n) {
-  if (n * sizeof(T) > simd::kRecomputeBytes) return nullptr;
-  thread_local std::vector<T> buf;
-  if (buf.size() < n) buf.resize(n);
-  return buf.data();
-}
-
-template <class T, accurate_fn<T> K>
-void run(const T* x, T* y, std::size_t n) {
-  K(x, y, n, errs_scratch<T>(n));
-}
 
 // Each output: 0.5 ulp from its one rounding, plus the polynomial's 2^-28
 // (float) or 2^-55.8 (double) relative, plus the sum's (exact in double up to
@@ -43,23 +22,23 @@ constexpr Budget kBudget{.f32 = {1.0, 0x1p-40}, .f64 = {1.0, 0}};
 
 Impl accurate() {
   return isa_entry("accurate", "faithfully rounded softmax: exp kept as e + its exact rounding error, best ISA path",
-                   best_of<float, run<float, s::avx512::accurate_f32>, run<float, s::avx2::accurate_f32>,
-                           run<float, s::portable::accurate_f32>>,
-                   best_of<double, run<double, s::avx512::accurate_f64>, run<double, s::avx2::accurate_f64>,
-                           run<double, s::portable::accurate_f64>>,
+                   best_of<float, s::avx512::accurate_f32, s::avx2::accurate_f32,
+                           s::portable::accurate_f32>,
+                   best_of<double, s::avx512::accurate_f64, s::avx2::accurate_f64,
+                           s::portable::accurate_f64>,
                    always, kBudget);
 }
 Impl accurate_avx512() {
-  return isa_entry("accurate.avx512", "faithfully rounded softmax, AVX-512 path", run<float, s::avx512::accurate_f32>,
-                   run<double, s::avx512::accurate_f64>, s::has_avx512, kBudget);
+  return isa_entry("accurate.avx512", "faithfully rounded softmax, AVX-512 path", s::avx512::accurate_f32,
+                   s::avx512::accurate_f64, s::has_avx512, kBudget);
 }
 Impl accurate_avx2() {
-  return isa_entry("accurate.avx2", "faithfully rounded softmax, AVX2+FMA path", run<float, s::avx2::accurate_f32>,
-                   run<double, s::avx2::accurate_f64>, s::has_avx2, kBudget);
+  return isa_entry("accurate.avx2", "faithfully rounded softmax, AVX2+FMA path", s::avx2::accurate_f32,
+                   s::avx2::accurate_f64, s::has_avx2, kBudget);
 }
 Impl accurate_portable() {
   return isa_entry("accurate.portable", "faithfully rounded softmax, portable C++ path",
-                   run<float, s::portable::accurate_f32>, run<double, s::portable::accurate_f64>, always, kBudget);
+                   s::portable::accurate_f32, s::portable::accurate_f64, always, kBudget);
 }
 
 }  // namespace smx::impls

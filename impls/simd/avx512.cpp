@@ -158,8 +158,8 @@ namespace smx::simd::avx512 {
 void softmax_f32(const float* x, float* y, std::size_t n) { three_pass<F32>(x, y, n); }
 void softmax_f64(const double* x, double* y, std::size_t n) { three_pass<F64>(x, y, n); }
 void exp_f32(const float* x, float* y, std::size_t n) { exp_only<F32>(x, y, n); }
-void accurate_f32(const float* x, float* y, std::size_t n, float* errs) { accurate<F32>(x, y, n, errs); }
-void accurate_f64(const double* x, double* y, std::size_t n, double* errs) { accurate<F64>(x, y, n, errs); }
+void accurate_f32(const float* x, float* y, std::size_t n) { accurate<F32>(x, y, n); }
+void accurate_f64(const double* x, double* y, std::size_t n) { accurate<F64>(x, y, n); }
 void online_f32(const float* x, float* y, std::size_t n) { online<F32>(x, y, n); }
 void online_f64(const double* x, double* y, std::size_t n) { online<F64>(x, y, n); }
 void twopass_f32(const float* x, float* y, std::size_t n) { twopass<F32>(x, y, n); }

@@ -264,13 +264,13 @@ LaneSums<T> sum_pass(const T* x, T* y, std::size_t n, const Row<T>& row, T* errs
       sums.add(j, eb[j], rb[j]);
     }
     if constexpr (Store) std::memcpy(y + i, eb, sizeof eb);
-    if constexpr (Store && A) std::memcpy(errs + i, rb, sizeof rb);
+    if constexpr (Store) std::memcpy(errs + i, rb, sizeof rb);
   }
   for (; i < n; ++i) {
     T err;
     const T e = exp_of<Exact, A>(x[i], row.m, row.m_neg, row.cut, err);
     if constexpr (Store) y[i] = e;
-    if constexpr (Store && A) errs[i] = err;
+    if constexpr (Store) errs[i] = err;
     sums.add(0, e, err);
   }
   return sums;
@@ -279,7 +279,7 @@ LaneSums<T> sum_pass(const T* x, T* y, std::size_t n, const Row<T>& row, T* errs
 // y = e / sum rounded once (e carries 2^64, so does sum); e reloaded from y
 // or recomputed from x. Accurate (A): y = (e + err) / sum, err from errs or
 // recomputed.
-template <bool Exact, bool Reload, bool A = false, class T>
+template <bool Exact, bool Reload, bool A = false, bool Keep = true, class T>
 void scale_pass(const T* x, T* y, std::size_t n, const Row<T>& row, const LaneSums<T>& sums,
                 const T* errs = nullptr) {
   constexpr std::size_t B = Traits<T>::B;
@@ -290,10 +290,10 @@ void scale_pass(const T* x, T* y, std::size_t n, const Row<T>& row, const LaneSu
     for (; i + B <= n; i += B) {
       T eb[B], rb[B] = {};
       std::memcpy(eb, (Reload ? y : x) + i, sizeof eb);
-      if constexpr (Reload && A) std::memcpy(rb, errs + i, sizeof rb);
+      if constexpr (Reload && Keep) std::memcpy(rb, errs + i, sizeof rb);
       for (std::size_t j = 0; j < B; ++j) {
         if constexpr (!Reload) eb[j] = exp_of<Exact, A>(eb[j], row.m, row.m_neg, row.cut, rb[j]);
-        if constexpr (A) eb[j] = scale(eb[j], rb[j]);
+        if constexpr (Keep) eb[j] = scale(eb[j], rb[j]);
         else eb[j] = scale(eb[j]);
       }
       std::memcpy(y + i, eb, sizeof eb);
@@ -301,8 +301,8 @@ void scale_pass(const T* x, T* y, std::size_t n, const Row<T>& row, const LaneSu
     for (; i < n; ++i) {
       T err = 0;
       const T e = Reload ? y[i] : exp_of<Exact, A>(x[i], row.m, row.m_neg, row.cut, err);
-      if constexpr (Reload && A) err = errs[i];
-      if constexpr (A) y[i] = scale(e, err);
+      if constexpr (Reload && Keep) err = errs[i];
+      if constexpr (Keep) y[i] = scale(e, err);
       else y[i] = scale(e);
     }
   };
@@ -325,8 +325,9 @@ void softmax_known(const T* x, T* y, std::size_t n, const Row<T>& row, T* errs) 
 
 // Reload in cache (accurate: err stored in errs), recompute beyond.
 template <bool A, class T>
-void softmax(const T* x, T* y, std::size_t n, T* errs) {
+void softmax(const T* x, T* y, std::size_t n) {
   if (n == 0) return;
+  T* errs = n * sizeof(T) <= kRecomputeBytes ? errs_scratch(y, n) : nullptr;
   const Row<T> row(row_max(x, n));
   const bool reload = n * sizeof(T) <= kRecomputeBytes;
   if (row.exact) {
@@ -372,7 +373,7 @@ void online(const T* x, T* y, std::size_t n) {
   LaneSums<T> sums(0.0);
   for (std::size_t j = 0; j < B; ++j)
     sums.s[0] += static_cast<double>(d[j]) * static_cast<double>(exp_of<true>(m[j], mx, -mx, cut) * T(0x1p-64));
-  scale_pass<true, false>(x, y, n, Row<T>(mx, false), sums);
+  scale_pass<true, false, false, false>(x, y, n, Row<T>(mx, false), sums);
 }
 
 // Two passes with (mantissa, exponent) sums (three_pass.hpp, twopass).
@@ -443,7 +444,7 @@ void twopass(const T* x, T* y, std::size_t n) {
     mx = max_keep(x[i], mx);
     add(0, x[i]);
   }
-  if (!(mx >= -Rg::R + 110 && mx <= Rg::R)) return softmax<false>(x, y, n, static_cast<T*>(nullptr));
+  if (!(mx >= -Rg::R + 110 && mx <= Rg::R)) return softmax<false>(x, y, n);
   T E = ninf;
   for (std::size_t j = 0; j < B; ++j) E = ex[j] > E ? ex[j] : E;
   double total = 0;
@@ -467,10 +468,10 @@ void twopass(const T* x, T* y, std::size_t n) {
 
 }  // namespace
 
-void softmax_f32(const float* x, float* y, std::size_t n) { softmax<false>(x, y, n, static_cast<float*>(nullptr)); }
-void softmax_f64(const double* x, double* y, std::size_t n) { softmax<false>(x, y, n, static_cast<double*>(nullptr)); }
-void accurate_f32(const float* x, float* y, std::size_t n, float* errs) { softmax<true>(x, y, n, errs); }
-void accurate_f64(const double* x, double* y, std::size_t n, double* errs) { softmax<true>(x, y, n, errs); }
+void softmax_f32(const float* x, float* y, std::size_t n) { softmax<false>(x, y, n); }
+void softmax_f64(const double* x, double* y, std::size_t n) { softmax<false>(x, y, n); }
+void accurate_f32(const float* x, float* y, std::size_t n) { softmax<true>(x, y, n); }
+void accurate_f64(const double* x, double* y, std::size_t n) { softmax<true>(x, y, n); }
 void online_f32(const float* x, float* y, std::size_t n) { online(x, y, n); }
 void online_f64(const double* x, double* y, std::size_t n) { online(x, y, n); }
 void twopass_f32(const float* x, float* y, std::size_t n) { twopass(x, y, n); }

@@ -258,10 +258,10 @@ inline void for_row(std::size_t n, F4&& f4, F1&& f1) {
   if (i < n) f1(i, O::first(n - i), true);
 }
 
-// Pass 2: e = exp(x - c) 2^64 summed, stored in y if `store` (accurate: err
-// in errs); if `track`, also the maximum of x (the window test of a row whose
-// max was not known).
-template <class O, Shift S, bool store, bool track, bool A = false>
+// Pass 2: e = exp(x - c) 2^64 summed, stored in y if `store` (and err in
+// errs, if `keep`); if `track`, also the maximum of x (the window test of a
+// row whose max was not known). A: accurate (exp_of, Sums).
+template <class O, Shift S, bool store, bool track, bool A = false, bool keep = true>
 Sums<O, A> sum_pass(const typename O::T* x, typename O::T* y, std::size_t n, const RowExp<O>& row,
                     typename O::T* mx = nullptr, typename O::T* errs = nullptr) {
   using V = typename O::V;
@@ -286,7 +286,7 @@ Sums<O, A> sum_pass(const typename O::T* x, typename O::T* y, std::size_t n, con
           O::store(y + i + L, e1.e);
           O::store(y + i + 2 * L, e2.e);
           O::store(y + i + 3 * L, e3.e);
-          if constexpr (A) {
+          if constexpr (keep) {
             O::store(errs + i, e0.err);
             O::store(errs + i + L, e1.err);
             O::store(errs + i + 2 * L, e2.err);
@@ -298,16 +298,19 @@ Sums<O, A> sum_pass(const typename O::T* x, typename O::T* y, std::size_t n, con
       [&](std::size_t i, M k, bool tail) {
         const ExpErr<O> e = e_of(tail ? O::load_or(k, x + i, ninf) : O::load(x + i), k);
         if constexpr (store) O::store_m(y + i, k, e.e);
-        if constexpr (store && A) O::store_m(errs + i, k, e.err);
+        if constexpr (store && keep) O::store_m(errs + i, k, e.err);
         sums.add1(e);
       });
   if constexpr (track) *mx = O::reduce_max(O::max(m0, m1));
   return sums;
 }
 
-// Pass 3: y = e (hi + lo) 2^-64, one rounding (see the top), e reloaded from
-// y or recomputed from x. Accurate: y = (e + err)(hi + lo) 2^-64, one rounding.
-template <class O, Shift S, bool reload, bool A = false>
+// Pass 3: y = (e + err)(hi + lo) 2^-64, one rounding (see the top), e and
+// err reloaded from y and errs or recomputed from x. With the sum of e + err,
+// y must scale e + err too: scaling e alone makes y fall where x rises
+// within one rounded e (err grows, the sum with it), which the exhaustive
+// sweep found 2.9 million times. keep = false (online): y = e (hi + lo) 2^-64.
+template <class O, Shift S, bool reload, bool A = false, bool keep = true>
 void scale_pass(const typename O::T* x, typename O::T* y, std::size_t n, const RowExp<O>& row,
                 typename O::T hi_s, typename O::T lo_s, const typename O::T* errs = nullptr) {
   using T = typename O::T;
@@ -317,13 +320,13 @@ void scale_pass(const typename O::T* x, typename O::T* y, std::size_t n, const R
   const V hi = O::set1(hi_s), lo = O::set1(lo_s);
   const V unscale = O::set1(static_cast<T>(1.0 / kScale));
   auto scale = [&](ExpErr<O> e) {
-    if constexpr (A) return O::mul(O::fma(e.e, hi, O::fma(e.e, lo, O::mul(e.err, hi))), unscale);
+    if constexpr (keep) return O::mul(O::fma(e.e, hi, O::fma(e.e, lo, O::mul(e.err, hi))), unscale);
     else return O::mul(O::fma(e.e, hi, O::mul(e.e, lo)), unscale);
   };
   auto e_at = [&](std::size_t i, M k, bool tail) -> ExpErr<O> {
     if constexpr (reload) {
       const V e = tail ? O::load_z(k, y + i) : O::load(y + i);
-      if constexpr (A) return {e, tail ? O::load_z(k, errs + i) : O::load(errs + i)};
+      if constexpr (keep) return {e, tail ? O::load_z(k, errs + i) : O::load(errs + i)};
       else return {e, e};
     } else {
       return exp_of<O, S, A>(tail ? O::load_z(k, x + i) : O::load(x + i), row, k);
@@ -385,24 +388,24 @@ void softmax_row(const typename O::T* x, typename O::T* y, std::size_t n, typena
     softmax_known<O, Shift::exact, reload, A>(x, y, n, row, errs);
 }
 
-// The vectorized softmax: reload in cache, recompute beyond.
+// The vectorized softmax: reload in cache (err beside e in the per-thread
+// scratch of dispatch.cpp), recompute beyond.
 template <class O>
 void three_pass(const typename O::T* x, typename O::T* y, std::size_t n) {
   if (n == 0) return;
   if (n * sizeof(typename O::T) <= kRecomputeBytes)
-    softmax_row<O, true, false>(x, y, n, nullptr);
+    softmax_row<O, true, false>(x, y, n, smx::simd::errs_scratch(y, n));
   else
     softmax_row<O, false, false>(x, y, n, nullptr);
 }
 
-// The accurate softmax: e + err kept to the end, y rounded once from it.
-// errs: room for n values when n * sizeof(T) <= kRecomputeBytes (there err
-// is stored and reloaded; beyond, everything is recomputed).
+// The accurate softmax: as vectorized, and inner's rounding in err too, each
+// e + err summed in double (no float pair sums).
 template <class O>
-void accurate(const typename O::T* x, typename O::T* y, std::size_t n, typename O::T* errs) {
+void accurate(const typename O::T* x, typename O::T* y, std::size_t n) {
   if (n == 0) return;
   if (n * sizeof(typename O::T) <= kRecomputeBytes)
-    softmax_row<O, true, true>(x, y, n, errs);
+    softmax_row<O, true, true>(x, y, n, smx::simd::errs_scratch(y, n));
   else
     softmax_row<O, false, true>(x, y, n, nullptr);
 }
@@ -453,7 +456,7 @@ void online(const typename O::T* x, typename O::T* y, std::size_t n) {
   }
   const double inv = kScale / total;  // 2^64 / D
   const T hi = static_cast<T>(inv), lo = static_cast<T>(inv - static_cast<double>(hi));
-  scale_pass<O, Shift::exact, false>(x, y, n, row, hi, lo);
+  scale_pass<O, Shift::exact, false, false, false>(x, y, n, row, hi, lo);
 }
 
 // Two passes with (mantissa, exponent) sums (Dukhan and Ablavatski, 2020):
