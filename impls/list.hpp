@@ -15,6 +15,18 @@
   X(vectorized_avx512)     \
   X(vectorized_avx2)       \
   X(vectorized_portable)   \
+  X(accurate)              \
+  X(accurate_avx512)       \
+  X(accurate_avx2)         \
+  X(accurate_portable)     \
+  X(online)                \
+  X(online_avx512)         \
+  X(online_avx2)           \
+  X(online_portable)       \
+  X(twopass)               \
+  X(twopass_avx512)        \
+  X(twopass_avx2)          \
+  X(twopass_portable)       \
   SMX_PEER_IMPLS(X)
 
 // The shipped kernels (impls/peers/), each present only when CMake found its

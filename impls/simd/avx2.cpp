@@ -52,51 +52,60 @@ struct F32 {
     return _mm_cvtss_f32(h);
   }
 
-  // exp(x - m) 2^64 on the lanes of `live` (0 elsewhere); m_neg = -m.
-  static V exp_shifted(V x, V m, V m_neg, M live) {
-    using C = ec::F32;
-    const V s = sub(x, m);
-    // TwoSum: s + t == x - m exactly, so the exponential is of the exact difference.
-    const V b1 = sub(s, x);
-    const V t = add(sub(x, sub(s, b1)), sub(m_neg, b1));
-    const V kbig = fma(s, set1(C::log2e), set1(C::magic));  // k in the low bits
-    const V k = sub(kbig, set1(C::magic));
-    const V rh = fnma(k, set1(C::ln2_hi), s);  // exact
-    const V rl = fnma(k, set1(C::ln2_lo), t);
-    const V r = add(rh, rl);
-    V q = fma(set1(C::c6), r, set1(C::c5));
-    q = fma(q, r, set1(C::c4));
-    q = fma(q, r, set1(C::c3));
-    q = fma(q, r, set1(C::c2));
-    // 1 + (rh + (rl + r^2 Q(r))): the linear part is kept out of the rounding
-    // of r and of Q, which makes e monotone in x (plain Horner is not, for
-    // r < 0, by a rounding of its inner terms) and a little more accurate.
-    const V p = add(set1(1.0f), add(rh, fma(mul(r, r), q, rl)));
-    // 2^(k+64): the magic number's own high bits shift out of the word.
+  // s >= lower on the lanes of `live`; unordered, so NaN lanes stay live and
+  // carry NaN into the sum.
+  static M keep(V s, V lower, M live) {
+    return _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(s, lower, _CMP_NLT_UQ)), live);
+  }
+  // v 2^d for integer-valued d <= 0 (twopass), d below -100 in two steps so
+  // that only the last product can round (into the subnormals): each factor
+  // is built in the exponent bits, 2^-127 standing for 0.
+  static V pow2(V d) {
+    const V t = add(max(d, set1(-127.0f)), set1(ec::F32::magic));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(
+        _mm256_add_epi32(_mm256_castps_si256(t), _mm256_set1_epi32(ec::F32::exp_bias)), ec::F32::mantissa_bits));
+  }
+  static V scale2(V v, V d) {
+    const V d1 = max(d, set1(-100.0f));
+    return mul(mul(v, pow2(d1)), pow2(sub(d, d1)));
+  }
+  static V and_mask(V v, M m) { return _mm256_and_ps(v, _mm256_castsi256_ps(m)); }
+  // (1 + inner) 2^(k+64) on the kept lanes, 0 elsewhere. 2^(k+64) is built in
+  // the exponent bits (the magic number's own high bits shift out of the word),
+  // which is exact while it stays normal: k + 64 in [-126, 127] over the windows.
+  static V scale_exp(V inner, V kbig, V /*k*/, M keep) {
     const __m256i bits = _mm256_slli_epi32(
-        _mm256_add_epi32(_mm256_castps_si256(kbig), _mm256_set1_epi32(C::exp_bias + C::scale_log2)), C::mantissa_bits);
-    const V e = mul(p, _mm256_castsi256_ps(bits));
-    // Unordered compare: NaN lanes stay live and carry NaN into the sum.
-    const V keep = _mm256_and_ps(_mm256_cmp_ps(s, set1(C::cutoff), _CMP_NLT_UQ), _mm256_castsi256_ps(live));
-    return _mm256_and_ps(e, keep);
+        _mm256_add_epi32(_mm256_castps_si256(kbig), _mm256_set1_epi32(ec::F32::exp_bias + ec::F32::scale_log2)),
+        ec::F32::mantissa_bits);
+    const V e = mul(add(set1(1.0f), inner), _mm256_castsi256_ps(bits));
+    return _mm256_and_ps(e, _mm256_castsi256_ps(keep));
+  }
+  // What that rounding of 1 + inner took off, scaled alike (1 - p is exact by
+  // Sterbenz, and so is the error of a sum).
+  template <bool with_extra>  // extra: as in avx512.cpp
+  static V scale_err(V inner, V extra, V kbig, V /*k*/, M keep) {
+    const __m256i bits = _mm256_slli_epi32(
+        _mm256_add_epi32(_mm256_castps_si256(kbig), _mm256_set1_epi32(ec::F32::exp_bias + ec::F32::scale_log2)),
+        ec::F32::mantissa_bits);
+    V err = add(sub(set1(1.0f), add(set1(1.0f), inner)), inner);
+    if constexpr (with_extra) err = add(err, extra);
+    return _mm256_and_ps(mul(err, _mm256_castsi256_ps(bits)), _mm256_castsi256_ps(keep));
   }
 
   // The sum in double: 2^-53 relative rounding per term is far below float's.
   struct Acc {
+    static constexpr size_t width = 4;
     __m256d a = _mm256_setzero_pd();
+    explicit Acc(float /*seed: not needed in double*/) {}
     void add(V e) {
       a = _mm256_add_pd(a, _mm256_cvtps_pd(_mm256_castps256_ps128(e)));
       a = _mm256_add_pd(a, _mm256_cvtps_pd(_mm256_extractf128_ps(e, 1)));
     }
+    void to_lanes(double* h, double* l) const {
+      _mm256_storeu_pd(h, a);
+      _mm256_storeu_pd(l, _mm256_setzero_pd());
+    }
   };
-  static void inverse(const Acc (&acc)[4], T& hi, T& lo) {
-    const __m256d s = _mm256_add_pd(_mm256_add_pd(acc[0].a, acc[1].a), _mm256_add_pd(acc[2].a, acc[3].a));
-    __m128d h = _mm_add_pd(_mm256_castpd256_pd128(s), _mm256_extractf128_pd(s, 1));
-    h = _mm_add_sd(h, _mm_unpackhi_pd(h, h));
-    const double inv = kScale / _mm_cvtsd_f64(h);  // 2^64 / sum
-    hi = static_cast<float>(inv);
-    lo = static_cast<float>(inv - static_cast<double>(hi));
-  }
 };
 
 struct F64 {
@@ -127,58 +136,56 @@ struct F64 {
     return _mm_cvtsd_f64(h);
   }
 
-  static V exp_shifted(V x, V m, V m_neg, M live) {
-    using C = ec::F64;
-    const V s = sub(x, m);
-    const V b1 = sub(s, x);
-    const V t = add(sub(x, sub(s, b1)), sub(m_neg, b1));
-    const V kbig = fma(s, set1(C::log2e), set1(C::magic));
-    const V k = sub(kbig, set1(C::magic));
-    const V rh = fnma(k, set1(C::ln2_hi), s);
-    const V rl = fnma(k, set1(C::ln2_lo), t);
-    const V r = add(rh, rl);
-    V q = fma(set1(C::c11), r, set1(C::c10));
-    q = fma(q, r, set1(C::c9));
-    q = fma(q, r, set1(C::c8));
-    q = fma(q, r, set1(C::c7));
-    q = fma(q, r, set1(C::c6));
-    q = fma(q, r, set1(C::c5));
-    q = fma(q, r, set1(C::c4));
-    q = fma(q, r, set1(C::c3));
-    q = fma(q, r, set1(C::c2));
-    const V p = add(set1(1.0), add(rh, fma(mul(r, r), q, rl)));  // as for float
+  static M keep(V s, V lower, M live) {
+    return _mm256_and_si256(_mm256_castpd_si256(_mm256_cmp_pd(s, lower, _CMP_NLT_UQ)), live);
+  }
+  static V pow2(V d) {
+    const V t = add(max(d, set1(-1023.0)), set1(ec::F64::magic));
+    return _mm256_castsi256_pd(_mm256_slli_epi64(
+        _mm256_add_epi64(_mm256_castpd_si256(t), _mm256_set1_epi64x(static_cast<long long>(ec::F64::exp_bias))),
+        ec::F64::mantissa_bits));
+  }
+  static V scale2(V v, V d) {
+    const V d1 = max(d, set1(-1000.0));
+    return mul(mul(v, pow2(d1)), pow2(sub(d, d1)));
+  }
+  static V and_mask(V v, M m) { return _mm256_and_pd(v, _mm256_castsi256_pd(m)); }
+  static V scale_exp(V inner, V kbig, V /*k*/, M keep) {
     const __m256i bits = _mm256_slli_epi64(
         _mm256_add_epi64(_mm256_castpd_si256(kbig),
-                         _mm256_set1_epi64x(static_cast<long long>(C::exp_bias) + C::scale_log2)),
-        C::mantissa_bits);
-    const V e = mul(p, _mm256_castsi256_pd(bits));
-    const V keep = _mm256_and_pd(_mm256_cmp_pd(s, set1(C::cutoff), _CMP_NLT_UQ), _mm256_castsi256_pd(live));
-    return _mm256_and_pd(e, keep);
+                         _mm256_set1_epi64x(static_cast<long long>(ec::F64::exp_bias) + ec::F64::scale_log2)),
+        ec::F64::mantissa_bits);
+    const V e = mul(add(set1(1.0), inner), _mm256_castsi256_pd(bits));
+    return _mm256_and_pd(e, _mm256_castsi256_pd(keep));
+  }
+  template <bool with_extra>  // extra: as in avx512.cpp
+  static V scale_err(V inner, V extra, V kbig, V /*k*/, M keep) {
+    const __m256i bits = _mm256_slli_epi64(
+        _mm256_add_epi64(_mm256_castpd_si256(kbig),
+                         _mm256_set1_epi64x(static_cast<long long>(ec::F64::exp_bias) + ec::F64::scale_log2)),
+        ec::F64::mantissa_bits);
+    V err = add(sub(set1(1.0), add(set1(1.0), inner)), inner);
+    if constexpr (with_extra) err = add(err, extra);
+    return _mm256_and_pd(mul(err, _mm256_castsi256_pd(bits)), _mm256_castsi256_pd(keep));
   }
 
-  // The sum as s + c, s seeded with 2^65 so that Fast2Sum is exact (three_pass.hpp).
+  // The sum as s + c, s seeded with a power of two above every e, so that
+  // Fast2Sum is exact (three_pass.hpp); the seed comes off exactly at the end.
   struct Acc {
-    V s = _mm256_set1_pd(kSumSeed), c = _mm256_setzero_pd();
+    static constexpr size_t width = lanes;
+    V s, c = _mm256_setzero_pd();
+    T seed;
+    explicit Acc(T sd) : s(_mm256_set1_pd(sd)), seed(sd) {}
     void add(V e) {
       const V t = _mm256_add_pd(s, e);
       c = _mm256_add_pd(c, _mm256_sub_pd(e, _mm256_sub_pd(t, s)));
       s = t;
     }
-  };
-  static void inverse(const Acc (&acc)[4], T& hi, T& lo) {
-    // Merge the four accumulators lane-wise with TwoSum, then the lanes.
-    V h = sub(acc[0].s, set1(kSumSeed)), l = acc[0].c;  // seed off: exact
-    for (int j = 1; j < 4; ++j) {
-      const V d = sub(acc[j].s, set1(kSumSeed));
-      const V u = add(h, d), b = sub(u, h);
-      l = add(l, add(add(sub(h, sub(u, b)), sub(d, b)), acc[j].c));
-      h = u;
+    void to_lanes(double* h, double* l) const {
+      _mm256_storeu_pd(h, _mm256_sub_pd(s, _mm256_set1_pd(seed)));
+      _mm256_storeu_pd(l, c);
     }
-    alignas(64) double hl[lanes], ll[lanes];
-    _mm256_store_pd(hl, h);
-    _mm256_store_pd(ll, l);
-    inverse_of_sum(hl, ll, lanes, hi, lo);
-  }
+  };
 };
 
 }  // namespace
@@ -188,6 +195,12 @@ namespace smx::simd::avx2 {
 void softmax_f32(const float* x, float* y, std::size_t n) { three_pass<F32>(x, y, n); }
 void softmax_f64(const double* x, double* y, std::size_t n) { three_pass<F64>(x, y, n); }
 void exp_f32(const float* x, float* y, std::size_t n) { exp_only<F32>(x, y, n); }
+void accurate_f32(const float* x, float* y, std::size_t n) { accurate<F32>(x, y, n); }
+void accurate_f64(const double* x, double* y, std::size_t n) { accurate<F64>(x, y, n); }
+void online_f32(const float* x, float* y, std::size_t n) { online<F32>(x, y, n); }
+void online_f64(const double* x, double* y, std::size_t n) { online<F64>(x, y, n); }
+void twopass_f32(const float* x, float* y, std::size_t n) { twopass<F32>(x, y, n); }
+void twopass_f64(const double* x, double* y, std::size_t n) { twopass<F64>(x, y, n); }
 void exp_f64(const double* x, double* y, std::size_t n) { exp_only<F64>(x, y, n); }
 
 }  // namespace smx::simd::avx2

@@ -6,7 +6,7 @@
 // the body and equal inputs give bit-identical outputs wherever they sit.
 //
 // Special values: a NaN anywhere makes the sum, hence every output, NaN; x_i
-// - m below the cutoff (-inf included) gives e_i = 0 exactly; an all -inf row
+// - m below -tail (-inf included) gives e_i = 0 exactly; an all -inf row
 // gives NaN (-inf - -inf); +inf gives a NaN row (inf - inf).
 //
 // This file is compiled with AVX-512 flags. Everything but the exported
@@ -18,6 +18,7 @@
 // _mm512_undefined_* placeholders, GCC bug 105593); -Werror builds would fail.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 #include <immintrin.h>
 
@@ -55,47 +56,42 @@ struct F32 {
   static V max(V v, V acc) { return _mm512_max_ps(v, acc); }
   static T reduce_max(V v) { return _mm512_reduce_max_ps(v); }
 
-  // exp(x - m) 2^64 on the lanes of `live` (0 elsewhere); m_neg = -m.
-  static V exp_shifted(V x, V m, V m_neg, M live) {
-    using C = ec::F32;
-    const V s = sub(x, m);
-    // TwoSum: s + t == x - m exactly, so the exponential is of the exact difference.
-    const V b1 = sub(s, x);
-    const V t = add(sub(x, sub(s, b1)), sub(m_neg, b1));
-    const V kbig = fma(s, set1(C::log2e), set1(C::magic));
-    const V k = sub(kbig, set1(C::magic));
-    const V rh = fnma(k, set1(C::ln2_hi), s);  // exact
-    const V rl = fnma(k, set1(C::ln2_lo), t);
-    const V r = add(rh, rl);
-    V q = fma(set1(C::c6), r, set1(C::c5));
-    q = fma(q, r, set1(C::c4));
-    q = fma(q, r, set1(C::c3));
-    q = fma(q, r, set1(C::c2));
-    // 1 + (rh + (rl + r^2 Q(r))): the linear part is kept out of the rounding
-    // of r and of Q, which makes e monotone in x (plain Horner is not, for
-    // r < 0, by a rounding of its inner terms) and a little more accurate.
-    const V p = add(set1(1.0f), add(rh, fma(mul(r, r), q, rl)));
-    // Unordered compare: NaN lanes stay live and carry NaN into the sum.
-    const M keep = _mm512_mask_cmp_ps_mask(live, s, set1(C::cutoff), _CMP_NLT_UQ);
-    const V k64 = sub(kbig, set1(C::magic - static_cast<T>(C::scale_log2)));
-    return _mm512_maskz_scalef_ps(keep, p, k64);
+  // s >= lower on the lanes of `live`; unordered, so NaN lanes stay live and
+  // carry NaN into the sum.
+  static M keep(V s, V lower, M live) { return _mm512_mask_cmp_ps_mask(live, s, lower, _CMP_NLT_UQ); }
+  // (1 + inner) 2^(k+64) on the kept lanes, 0 elsewhere: scalef applies 2^k to
+  // 2^64 (1 + inner), which is one rounding of 1 + inner scaled exactly.
+  // v 2^d for integer-valued d (twopass); v on the lanes of m, 0 elsewhere.
+  static V scale2(V v, V d) { return _mm512_scalef_ps(v, d); }
+  static V and_mask(V v, M m) { return _mm512_maskz_mov_ps(m, v); }
+  static V scale_exp(V inner, V /*kbig*/, V k, M keep) {
+    return _mm512_maskz_scalef_ps(keep, fma(inner, set1(0x1p64f), set1(0x1p64f)), k);
+  }
+  // What that rounding of 1 + inner took off, scaled alike: 2^64 inner is
+  // exact, 2^64 - p too (Sterbenz), so the FMA gives the exact error;
+  // extra (accurate kernel: the rounding error of inner) is added when asked.
+  template <bool with_extra>
+  static V scale_err(V inner, V extra, V /*kbig*/, V k, M keep) {
+    const V p = fma(inner, set1(0x1p64f), set1(0x1p64f));
+    V err = fma(inner, set1(0x1p64f), sub(set1(0x1p64f), p));
+    if constexpr (with_extra) err = fma(extra, set1(0x1p64f), err);
+    return _mm512_maskz_scalef_ps(keep, err, k);
   }
 
   // The sum in double: 2^-53 relative rounding per term is far below float's.
   struct Acc {
+    static constexpr size_t width = 8;
     __m512d a = _mm512_setzero_pd();
+    explicit Acc(float /*seed: not needed in double*/) {}
     void add(V e) {
       a = _mm512_add_pd(a, _mm512_cvtps_pd(_mm512_castps512_ps256(e)));
       a = _mm512_add_pd(a, _mm512_cvtps_pd(_mm512_extractf32x8_ps(e, 1)));
     }
+    void to_lanes(double* h, double* l) const {
+      _mm512_storeu_pd(h, a);
+      _mm512_storeu_pd(l, _mm512_setzero_pd());
+    }
   };
-  // 2^64/sum as hi + lo (float pair), from the double sum of the accumulators.
-  static void inverse(const Acc (&acc)[4], T& hi, T& lo) {
-    const __m512d s = _mm512_add_pd(_mm512_add_pd(acc[0].a, acc[1].a), _mm512_add_pd(acc[2].a, acc[3].a));
-    const double inv = kScale / _mm512_reduce_add_pd(s);  // 2^64 / sum
-    hi = static_cast<float>(inv);
-    lo = static_cast<float>(inv - static_cast<double>(hi));
-  }
 };
 
 struct F64 {
@@ -120,54 +116,39 @@ struct F64 {
   static V max(V v, V acc) { return _mm512_max_pd(v, acc); }
   static T reduce_max(V v) { return _mm512_reduce_max_pd(v); }
 
-  static V exp_shifted(V x, V m, V m_neg, M live) {
-    using C = ec::F64;
-    const V s = sub(x, m);
-    const V b1 = sub(s, x);
-    const V t = add(sub(x, sub(s, b1)), sub(m_neg, b1));
-    const V kbig = fma(s, set1(C::log2e), set1(C::magic));
-    const V k = sub(kbig, set1(C::magic));
-    const V rh = fnma(k, set1(C::ln2_hi), s);
-    const V rl = fnma(k, set1(C::ln2_lo), t);
-    const V r = add(rh, rl);
-    V q = fma(set1(C::c11), r, set1(C::c10));
-    q = fma(q, r, set1(C::c9));
-    q = fma(q, r, set1(C::c8));
-    q = fma(q, r, set1(C::c7));
-    q = fma(q, r, set1(C::c6));
-    q = fma(q, r, set1(C::c5));
-    q = fma(q, r, set1(C::c4));
-    q = fma(q, r, set1(C::c3));
-    q = fma(q, r, set1(C::c2));
-    const V p = add(set1(1.0), add(rh, fma(mul(r, r), q, rl)));  // as for float
-    const M keep = _mm512_mask_cmp_pd_mask(live, s, set1(C::cutoff), _CMP_NLT_UQ);
-    const V k64 = sub(kbig, set1(C::magic - static_cast<T>(C::scale_log2)));
-    return _mm512_maskz_scalef_pd(keep, p, k64);
+  static M keep(V s, V lower, M live) { return _mm512_mask_cmp_pd_mask(live, s, lower, _CMP_NLT_UQ); }
+  // v 2^d for integer-valued d (twopass); v on the lanes of m, 0 elsewhere.
+  static V scale2(V v, V d) { return _mm512_scalef_pd(v, d); }
+  static V and_mask(V v, M m) { return _mm512_maskz_mov_pd(m, v); }
+  static V scale_exp(V inner, V /*kbig*/, V k, M keep) {
+    return _mm512_maskz_scalef_pd(keep, fma(inner, set1(0x1p64), set1(0x1p64)), k);
+  }
+  // extra (accurate kernel: the rounding error of inner) is added when asked.
+  template <bool with_extra>
+  static V scale_err(V inner, V extra, V /*kbig*/, V k, M keep) {
+    const V p = fma(inner, set1(0x1p64), set1(0x1p64));
+    V err = fma(inner, set1(0x1p64), sub(set1(0x1p64), p));
+    if constexpr (with_extra) err = fma(extra, set1(0x1p64), err);
+    return _mm512_maskz_scalef_pd(keep, err, k);
   }
 
-  // The sum as s + c, s seeded with 2^65 so that Fast2Sum is exact (three_pass.hpp).
+  // The sum as s + c, s seeded with a power of two above every e, so that
+  // Fast2Sum is exact (three_pass.hpp); the seed comes off exactly at the end.
   struct Acc {
-    V s = _mm512_set1_pd(kSumSeed), c = _mm512_setzero_pd();
+    static constexpr size_t width = lanes;
+    V s, c = _mm512_setzero_pd();
+    T seed;
+    explicit Acc(T sd) : s(_mm512_set1_pd(sd)), seed(sd) {}
     void add(V e) {
       const V t = _mm512_add_pd(s, e);
       c = _mm512_add_pd(c, _mm512_sub_pd(e, _mm512_sub_pd(t, s)));
       s = t;
     }
-  };
-  static void inverse(const Acc (&acc)[4], T& hi, T& lo) {
-    // Merge the four accumulators lane-wise with TwoSum, then the lanes.
-    V h = sub(acc[0].s, set1(kSumSeed)), l = acc[0].c;  // seed off: exact
-    for (int j = 1; j < 4; ++j) {
-      const V d = sub(acc[j].s, set1(kSumSeed));
-      const V u = add(h, d), b = sub(u, h);
-      l = add(l, add(add(sub(h, sub(u, b)), sub(d, b)), acc[j].c));
-      h = u;
+    void to_lanes(double* h, double* l) const {
+      _mm512_storeu_pd(h, _mm512_sub_pd(s, _mm512_set1_pd(seed)));
+      _mm512_storeu_pd(l, c);
     }
-    alignas(64) double hl[lanes], ll[lanes];
-    _mm512_store_pd(hl, h);
-    _mm512_store_pd(ll, l);
-    inverse_of_sum(hl, ll, lanes, hi, lo);
-  }
+  };
 };
 
 }  // namespace
@@ -177,6 +158,12 @@ namespace smx::simd::avx512 {
 void softmax_f32(const float* x, float* y, std::size_t n) { three_pass<F32>(x, y, n); }
 void softmax_f64(const double* x, double* y, std::size_t n) { three_pass<F64>(x, y, n); }
 void exp_f32(const float* x, float* y, std::size_t n) { exp_only<F32>(x, y, n); }
+void accurate_f32(const float* x, float* y, std::size_t n) { accurate<F32>(x, y, n); }
+void accurate_f64(const double* x, double* y, std::size_t n) { accurate<F64>(x, y, n); }
+void online_f32(const float* x, float* y, std::size_t n) { online<F32>(x, y, n); }
+void online_f64(const double* x, double* y, std::size_t n) { online<F64>(x, y, n); }
+void twopass_f32(const float* x, float* y, std::size_t n) { twopass<F32>(x, y, n); }
+void twopass_f64(const double* x, double* y, std::size_t n) { twopass<F64>(x, y, n); }
 void exp_f64(const double* x, double* y, std::size_t n) { exp_only<F64>(x, y, n); }
 
 }  // namespace smx::simd::avx512

@@ -1,5 +1,7 @@
 #include "impls/simd/dispatch.hpp"
 
+#include <vector>
+
 #include "impls/simd/kernels.hpp"
 
 namespace smx::simd {
@@ -15,6 +17,17 @@ bool has_avx2() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi2");
 }
+
+namespace {
+template <class T>
+T* grown(std::size_t n) {
+  thread_local std::vector<T> buf;
+  if (buf.size() < n) buf.resize(n);
+  return buf.data();
+}
+}  // namespace
+float* errs_scratch(float*, std::size_t n) { return grown<float>(n); }
+double* errs_scratch(double*, std::size_t n) { return grown<double>(n); }
 
 std::string_view best_isa() { return has_avx512() ? "avx512" : has_avx2() ? "avx2" : "portable"; }
 

@@ -1,7 +1,8 @@
 // Constants of the exponential every vectorized path evaluates. Data only (no
 // functions), so the ISA-flagged translation units may include it safely.
 //
-// e = exp(s) * 2^64 for s = x - max in [cutoff, 0]:
+// e = exp(s) * 2^64 for s = x - c, c either the row's max or 0 (the shift-free
+// window: three_pass.hpp, RowExp):
 //   k = round(s / ln 2), by adding the magic number (puts k in the low bits);
 //   r = (s - k ln2_hi) - k ln2_lo + t, where t is the rounding error of
 //       s = x - max (so the exponential is of the exact difference) and
@@ -9,10 +10,16 @@
 //   exp(r) ~ 1 + r + r^2 Q(r) on |r| <= 0.3467, Q minimax (Remez), summed as
 //   1 + (rh + (rl + r^2 Q(r))) with r = rh + rl rounded only inside Q's term;
 //   e = exp(r) * 2^(k + 64).
-// The 2^64 keeps every e with s >= cutoff normal, so no precision is lost to
+// The 2^64 keeps every e with s >= -tail normal, so no precision is lost to
 // a subnormal e; it comes off only after the last product (three_pass.hpp).
-// Below the cutoff the exact softmax rounds to 0 and e is set to 0 (portable:
-// to a value so small that the output rounds to 0).
+// Below x - max = -tail the exact softmax rounds to 0 and e is set to 0
+// (portable: to a value so small that the output rounds to 0).
+// The window: rows whose max lies in [window_lo, window_hi] take c = 0 (no
+// subtraction, so the argument is exact for free): every output that does
+// not round to 0 then has x >= window_lo - tail, where e is still normal
+// (float: -131 > -131.7, where exp(x) 2^64 leaves the normal range; double:
+// -752.5 > -752.8), and no e, sum or inverse leaves the normal range at the
+// top (float: 2^(k+64) is representable up to x = 44).
 #pragma once
 
 #include <cstdint>
@@ -24,7 +31,8 @@ struct F32 {
   static constexpr float ln2_hi = 0x1.62e4p-1f;     // 15 bits: k * ln2_hi exact for |k| < 2^9
   static constexpr float ln2_lo = 0x1.7f7d1cp-20f;  // ln 2 - ln2_hi
   static constexpr float magic = 0x1.8p23f;         // x + magic rounds x to an integer, |x| < 2^22
-  static constexpr float cutoff = -104.0f;          // exp(-104) < 2^-150: rounds to 0
+  static constexpr float tail = 104.0f;             // exp(-104) < 2^-150: rounds to 0
+  static constexpr float window_lo = -27.0f, window_hi = 43.0f;
   static constexpr int scale_log2 = 64;             // e carries a factor 2^64
   static constexpr std::uint32_t exp_bias = 127;
   static constexpr int mantissa_bits = 23;
@@ -43,7 +51,8 @@ struct F64 {
   static constexpr double ln2_hi = 0x1.62e42fee00000p-1;  // 32 bits: k * ln2_hi exact for |k| < 2^21
   static constexpr double ln2_lo = 0x1.a39ef35793c76p-33;
   static constexpr double magic = 0x1.8p52;
-  static constexpr double cutoff = -746.0;  // exp(-746) < 2^-1075: rounds to 0
+  static constexpr double tail = 745.5;  // exp(-745.5) < 2^-1075: rounds to 0
+  static constexpr double window_lo = -7.0, window_hi = 400.0;
   static constexpr int scale_log2 = 64;
   static constexpr std::uint64_t exp_bias = 1023;
   static constexpr int mantissa_bits = 52;

@@ -11,6 +11,7 @@
 // accumulators, so the loops vectorize without reassociating anything) and a
 // scalar remainder; both call the same scalar functions, so equal inputs give
 // bit-identical outputs wherever they sit.
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstddef>
@@ -33,7 +34,7 @@ template <> struct Traits<float> {
   using C = ec::F32;
   using U = std::uint32_t;
   static constexpr std::size_t B = 16;
-  static constexpr float t_bound = 0x1p-17f;  // ulp(104): |t| <= ulp(s)/2 above the cutoff
+  static constexpr float t_bound = 0x1p-17f;  // ulp(104): |t| <= ulp(s)/2 above -tail
   static float q(float r) {  // Q(r) of exp_constants.hpp
     float p = C::c6 * r + C::c5;
     p = p * r + C::c4;
@@ -59,26 +60,34 @@ template <> struct Traits<double> {
   }
 };
 
-// exp(x - m) 2^64 for x - m >= cutoff; below it (-inf included) a value so
-// small that e * (1/sum) rounds to exactly 0. NaN stays NaN. m_neg = -m,
-// cut = the cutoff, as a value the compiler cannot see through (see below).
+// exp(x - c) 2^64 for x - c >= cut; below it (-inf included) a value so
+// small that e * (1/sum) rounds to exactly 0. NaN stays NaN. Exact: c = m,
+// m_neg = -m, x - m made exact by TwoSum; otherwise c = 0 (the shift-free
+// window, exp_constants.hpp) and m, m_neg are unused. cut is a value the
+// compiler cannot see through (see softmax()).
 // No branches and no masks: only selects between values already computed,
 // which the compiler turns into vector compares and blends (a select guarding
 // arithmetic, or a 64-bit integer mask, keeps GCC from vectorizing at SSE2).
-template <class T>
-inline T exp_shifted(T x, T m, T m_neg, T cut) {
+// err: what the final rounding of e took off (three_pass.hpp, ExpErr), with
+// A (accurate) also the rounding of inner; callers that do not read it let
+// the compiler drop it.
+template <bool Exact, bool A = false, class T>
+inline T exp_of(T x, T m, T m_neg, T cut, T& err) {
   using Tr = Traits<T>;
   using C = typename Tr::C;
   using U = typename Tr::U;
-  const T s = x - m;
-  // TwoSum: s + t == x - m exactly, so the exponential is of the exact difference.
-  const T b1 = s - x;
-  const T t = (x - (s - b1)) + (m_neg - b1);
-  // Clamp s to the cutoff (a NaN s is kept: the compare is false) and t to
-  // its largest legitimate size (a NaN t from x = -inf becomes finite).
+  T s = x, tc = 0;
+  if constexpr (Exact) {
+    s = x - m;
+    // TwoSum: s + t == x - m exactly, so the exponential is of the exact difference.
+    const T b1 = s - x;
+    const T t = (x - (s - b1)) + (m_neg - b1);
+    // Clamp t to its largest legitimate size (a NaN t from x = -inf becomes finite).
+    const T t1 = t > -Tr::t_bound ? t : -Tr::t_bound;
+    tc = t1 < Tr::t_bound ? t1 : Tr::t_bound;
+  }
+  // Clamp s to the cutoff (a NaN s is kept: the compare is false).
   const T sc = cut > s ? cut : s;
-  const T t1 = t > -Tr::t_bound ? t : -Tr::t_bound;
-  const T tc = t1 < Tr::t_bound ? t1 : Tr::t_bound;
   const T kbig = sc * C::log2e + C::magic;  // k = round(s / ln 2) in the low bits
   const T k = kbig - C::magic;
   const T rh = sc - k * C::ln2_hi;  // exact
@@ -87,8 +96,21 @@ inline T exp_shifted(T x, T m, T m_neg, T cut) {
   // 2^(k+64) in the exponent bits; the magic number's high bits shift out.
   const U bits = (std::bit_cast<U>(kbig) + static_cast<U>(C::exp_bias + C::scale_log2)) << C::mantissa_bits;
   // 1 + (rh + (rl + r^2 Q(r))): the linear part without r's rounding.
-  const T p = T(1) + (rh + ((r * r) * Tr::q(r) + rl));
+  const T v = (r * r) * Tr::q(r) + rl;
+  const T inner = rh + v;
+  const T p = T(1) + inner;
+  T e_err = (T(1) - p) + inner;  // exact: Sterbenz, then a sum's error
+  if constexpr (A) {  // TwoSum: inner's own rounding
+    const T b = inner - rh;
+    e_err += (rh - (inner - b)) + (v - b);
+  }
+  err = e_err * std::bit_cast<T>(bits);
   return p * std::bit_cast<T>(bits);
+}
+template <bool Exact, class T>
+inline T exp_of(T x, T m, T m_neg, T cut) {
+  T unused;
+  return exp_of<Exact>(x, m, m_neg, cut, unused);
 }
 
 // max(v, acc) as the hardware max instruction does it: a NaN v loses (the
@@ -96,9 +118,13 @@ inline T exp_shifted(T x, T m, T m_neg, T cut) {
 template <class T>
 inline T max_keep(T v, T acc) { return v > acc ? v : acc; }
 
+// e / sum (accurate: (e + err) / sum, e + err exact in double), one rounding to float.
 struct ScaleF32 {
   double inv;
   float operator()(float e) const { return static_cast<float>(static_cast<double>(e) * inv); }
+  float operator()(float e, float err) const {
+    return static_cast<float>((static_cast<double>(e) + static_cast<double>(err)) * inv);
+  }
 };
 
 // p + two_prod_err(a, b, p) == a b exactly, for p = a b rounded.
@@ -137,16 +163,79 @@ struct ScaleF64 {
     const double p = e * hi;
     return (p + (two_prod_err(Split(e), hs, p) + e * lo)) * 0x1p-64;
   }
+  double operator()(double e, double err) const {  // accurate: (e + err)(hi + lo)
+    const double p = e * hi;
+    return (p + (two_prod_err(Split(e), hs, p) + (e * lo + err * hi))) * 0x1p-64;
+  }
 };
 
-template <class T>
-void softmax(const T* x, T* y, std::size_t n) {
-  using Tr = Traits<T>;
-  constexpr std::size_t B = Tr::B;
-  if (n == 0) return;
 
-  // Pass 1: the maximum. Each block is reduced as a tree (no loop-carried
-  // select, which the vectorizer would refuse without fast-math).
+// A zero read through volatile: the cutoffs plus it are values GCC cannot
+// fold. With a literal cutoff it splits the clamp into a branch and then
+// refuses to vectorize the loop.
+volatile double opaque_zero = 0.0;
+
+// How a row takes its exponentials (three_pass.hpp, RowExp): shift-free when
+// its max is in the window, else the exact shift by the max.
+template <class T>
+struct Row {
+  bool exact;
+  T m, m_neg, cut;
+  double seed;  // double sums: a power of two above every e (Fast2Sum exact)
+  explicit Row(T mx, bool allow_free = true) {
+    using C = typename Traits<T>::C;
+    exact = !allow_free || !(mx >= C::window_lo && mx <= C::window_hi);  // NaN, +-inf: exact
+    m = exact ? mx : T(0);
+    m_neg = -m;
+    cut = (exact ? -C::tail : C::window_lo - C::tail) + static_cast<T>(opaque_zero);
+    const int top = exact ? 0 : static_cast<int>(std::floor(static_cast<double>(mx) * 1.4426950408889634));
+    seed = std::is_same_v<T, float> ? 0.0 : std::ldexp(1.0, C::scale_log2 + top + 2);
+  }
+};
+
+// Lane sums s + c. Float: s in double (2^-53 per term, far below float's
+// rounding), c = 0. Double: s seeded with a power of two above every e, so
+// Fast2Sum is exact and c collects every rounding error (the seed comes off
+// exactly at the end).
+template <class T>
+struct LaneSums {
+  static constexpr std::size_t B = Traits<T>::B;
+  double seed, s[B], c[B] = {};
+  T err[B] = {};  // the e's rounding errors (float: in float, far below the sum's precision)
+  explicit LaneSums(double sd) : seed(sd) {
+    for (std::size_t j = 0; j < B; ++j) s[j] = sd;
+  }
+  void add(std::size_t j, T e, T e_err) {
+    err[j] += e_err;
+    if constexpr (std::is_same_v<T, float>) {
+      s[j] += static_cast<double>(e);
+    } else {
+      const double u = s[j] + e;
+      c[j] += e - (u - s[j]);
+      s[j] = u;
+    }
+  }
+  // The total h + l, merged exactly (TwoSum), renormalised.
+  void total(double& h, double& l) const {
+    h = s[0] - seed;
+    l = c[0];
+    for (std::size_t j = 0; j < B; ++j) l += static_cast<double>(err[j]);
+    for (std::size_t j = 1; j < B; ++j) {
+      const double d = s[j] - seed, u = h + d, b1 = u - h;
+      l += ((h - (u - b1)) + (d - b1)) + c[j];
+      h = u;
+    }
+    const double sum = h + l;
+    l -= sum - h;
+    h = sum;
+  }
+};
+
+// The maximum. Each block is reduced as a tree (no loop-carried select,
+// which the vectorizer would refuse without fast-math).
+template <class T>
+T row_max(const T* x, std::size_t n) {
+  constexpr std::size_t B = Traits<T>::B;
   T mt = -std::numeric_limits<T>::infinity();
   std::size_t i = 0;
   for (; i + B <= n; i += B) {
@@ -157,87 +246,243 @@ void softmax(const T* x, T* y, std::size_t n) {
     mt = max_keep(a[0], mt);
   }
   for (; i < n; ++i) mt = max_keep(x[i], mt);
+  return mt;
+}
 
-  // Pass 2: e_i = exp(x_i - m) 2^64 into y, summed per lane. Loads of a
-  // block happen before its stores, which keeps in place (y == x) right.
-  const T m = mt, m_neg = -mt;
-  // The cutoff plus 0, but a 0 GCC cannot fold (m - m is NaN for infinite m,
-  // where every output is NaN anyway): with a literal cutoff it splits the
-  // clamp into a branch and then refuses to vectorize the loop.
-  const T cut = Tr::C::cutoff + (m - m);
-  // Lane sums s + c. Float: s in double (2^-53 per term, far below float's
-  // rounding), c = 0. Double: s seeded with 2^65 > every e, so Fast2Sum is
-  // exact and c collects every rounding error (the seed comes off exactly).
-  constexpr double seed = std::is_same_v<T, float> ? 0.0 : 0x1p65;
-  double s[B], c[B] = {};
-  for (std::size_t j = 0; j < B; ++j) s[j] = seed;
-  auto accumulate = [&](std::size_t j, T e) {
-    if constexpr (std::is_same_v<T, float>) {
-      s[j] += static_cast<double>(e);
-    } else {
-      const double u = s[j] + e;
-      c[j] += e - (u - s[j]);
-      s[j] = u;
-    }
-  };
-  for (i = 0; i + B <= n; i += B) {
-    T xb[B], eb[B];
+// e = exp(x - c) 2^64 summed per lane, stored in y if Store. Loads of a block
+// happen before its stores, which keeps in place (y == x) right.
+template <bool Exact, bool Store, bool A = false, class T>
+LaneSums<T> sum_pass(const T* x, T* y, std::size_t n, const Row<T>& row, T* errs = nullptr) {
+  constexpr std::size_t B = Traits<T>::B;
+  LaneSums<T> sums(row.seed);
+  std::size_t i = 0;
+  for (; i + B <= n; i += B) {
+    T xb[B], eb[B], rb[B];
     std::memcpy(xb, x + i, sizeof xb);
     for (std::size_t j = 0; j < B; ++j) {
-      eb[j] = exp_shifted(xb[j], m, m_neg, cut);
-      accumulate(j, eb[j]);
+      eb[j] = exp_of<Exact, A>(xb[j], row.m, row.m_neg, row.cut, rb[j]);
+      sums.add(j, eb[j], rb[j]);
     }
-    std::memcpy(y + i, eb, sizeof eb);
+    if constexpr (Store) std::memcpy(y + i, eb, sizeof eb);
+    if constexpr (Store) std::memcpy(errs + i, rb, sizeof rb);
   }
   for (; i < n; ++i) {
-    const T e = exp_shifted(x[i], m, m_neg, cut);
-    y[i] = e;
-    accumulate(0, e);
+    T err;
+    const T e = exp_of<Exact, A>(x[i], row.m, row.m_neg, row.cut, err);
+    if constexpr (Store) y[i] = e;
+    if constexpr (Store) errs[i] = err;
+    sums.add(0, e, err);
   }
-  // Merge the lanes exactly (TwoSum): the total is h + l.
-  double h = s[0] - seed, l = c[0];
-  for (std::size_t j = 1; j < B; ++j) {
-    const double d = s[j] - seed, u = h + d, b1 = u - h;
-    l += ((h - (u - b1)) + (d - b1)) + c[j];
-    h = u;
-  }
-  const double sum = h + l;
-  l -= sum - h;
+  return sums;
+}
 
-  // Pass 3: y_i = e_i / sum, rounded once (e_i carries 2^64, so does sum).
+// y = e / sum rounded once (e carries 2^64, so does sum); e reloaded from y
+// or recomputed from x. Accurate (A): y = (e + err) / sum, err from errs or
+// recomputed.
+template <bool Exact, bool Reload, bool A = false, bool Keep = true, class T>
+void scale_pass(const T* x, T* y, std::size_t n, const Row<T>& row, const LaneSums<T>& sums,
+                const T* errs = nullptr) {
+  constexpr std::size_t B = Traits<T>::B;
+  double h, l;
+  sums.total(h, l);
   auto scale_all = [&](const auto& scale) {
-    for (i = 0; i + B <= n; i += B) {
-      T eb[B];
-      std::memcpy(eb, y + i, sizeof eb);
-      for (std::size_t j = 0; j < B; ++j) eb[j] = scale(eb[j]);
+    std::size_t i = 0;
+    for (; i + B <= n; i += B) {
+      T eb[B], rb[B] = {};
+      std::memcpy(eb, (Reload ? y : x) + i, sizeof eb);
+      if constexpr (Reload && Keep) std::memcpy(rb, errs + i, sizeof rb);
+      for (std::size_t j = 0; j < B; ++j) {
+        if constexpr (!Reload) eb[j] = exp_of<Exact, A>(eb[j], row.m, row.m_neg, row.cut, rb[j]);
+        if constexpr (Keep) eb[j] = scale(eb[j], rb[j]);
+        else eb[j] = scale(eb[j]);
+      }
       std::memcpy(y + i, eb, sizeof eb);
     }
-    for (; i < n; ++i) y[i] = scale(y[i]);
+    for (; i < n; ++i) {
+      T err = 0;
+      const T e = Reload ? y[i] : exp_of<Exact, A>(x[i], row.m, row.m_neg, row.cut, err);
+      if constexpr (Reload && Keep) err = errs[i];
+      if constexpr (Keep) y[i] = scale(e, err);
+      else y[i] = scale(e);
+    }
   };
   if constexpr (std::is_same_v<T, float>) {
-    scale_all(ScaleF32{1.0 / sum});
+    scale_all(ScaleF32{1.0 / h});
   } else {
-    const double h1 = 1.0 / sum;
+    const double h1 = 1.0 / h;
     // 1 - sum h1 exactly: 1 - p is exact (p is within 2^-52 of 1), less p's rounding error.
-    const double p = sum * h1;
-    const double l1 = ((1.0 - p) - two_prod_err(Split(sum), Split(h1), p) - l * h1) * h1;
-    const double hi = h1 * 0x1p64, lo = l1 * 0x1p64;  // exact: sum >= 2^64
+    const double p = h * h1;
+    const double l1 = ((1.0 - p) - two_prod_err(Split(h), Split(h1), p) - l * h1) * h1;
+    const double hi = h1 * 0x1p64, lo = l1 * 0x1p64;  // exact: powers of two, normal in the window
     scale_all(ScaleF64{hi, lo, Split(hi)});
   }
 }
 
+template <bool Exact, bool Reload, bool A, class T>
+void softmax_known(const T* x, T* y, std::size_t n, const Row<T>& row, T* errs) {
+  scale_pass<Exact, Reload, A>(x, y, n, row, sum_pass<Exact, Reload, A>(x, y, n, row, errs), errs);
+}
+
+// Reload in cache (accurate: err stored in errs), recompute beyond.
+template <bool A, class T>
+void softmax(const T* x, T* y, std::size_t n) {
+  if (n == 0) return;
+  T* errs = n * sizeof(T) <= kRecomputeBytes ? errs_scratch(y, n) : nullptr;
+  const Row<T> row(row_max(x, n));
+  const bool reload = n * sizeof(T) <= kRecomputeBytes;
+  if (row.exact) {
+    if (reload) softmax_known<true, true, A>(x, y, n, row, errs);
+    else softmax_known<true, false, A>(x, y, n, row, errs);
+  } else {
+    if (reload) softmax_known<false, true, A>(x, y, n, row, errs);
+    else softmax_known<false, false, A>(x, y, n, row, errs);
+  }
+}
+
+// The online normalizer (three_pass.hpp, online): per lane the running max
+// m and the sum d of exp(x - m), rescaled as m grows, then y recomputed.
+template <class T>
+void online(const T* x, T* y, std::size_t n) {
+  constexpr std::size_t B = Traits<T>::B;
+  if (n == 0) return;
+  const T lowest = std::numeric_limits<T>::lowest();  // not -inf: see three_pass.hpp
+  const T cut = -Traits<T>::C::tail + static_cast<T>(opaque_zero);
+  T m[B], d[B] = {};
+  for (std::size_t j = 0; j < B; ++j) m[j] = lowest;
+  auto step = [&](std::size_t j, T v) {
+    const T m_new = max_keep(v, m[j]);
+    const T rescale = exp_of<true>(m[j], m_new, -m_new, cut) * T(0x1p-64);
+    d[j] = d[j] * rescale + exp_of<true>(v, m_new, -m_new, cut);
+    m[j] = m_new;
+  };
+  std::size_t i = 0;
+  for (; i + B <= n; i += B) {
+    T xb[B];
+    std::memcpy(xb, x + i, sizeof xb);
+    for (std::size_t j = 0; j < B; ++j) step(j, xb[j]);
+  }
+  for (; i < n; ++i) step(0, x[i]);
+  T mx = lowest;
+  for (std::size_t j = 0; j < B; ++j) mx = max_keep(m[j], mx);
+  // The clamped exp gives -inf a tiny weight, not 0: a row of only -inf (and
+  // NaN) would come out uniform. It is NaN by the declared policy.
+  if (mx == lowest && std::none_of(x, x + n, [&](T v) { return v == lowest; })) {
+    std::fill(y, y + n, std::numeric_limits<T>::quiet_NaN());
+    return;
+  }
+  LaneSums<T> sums(0.0);
+  for (std::size_t j = 0; j < B; ++j)
+    sums.s[0] += static_cast<double>(d[j]) * static_cast<double>(exp_of<true>(m[j], mx, -mx, cut) * T(0x1p-64));
+  scale_pass<true, false, false, false>(x, y, n, Row<T>(mx, false), sums);
+}
+
+// Two passes with (mantissa, exponent) sums (three_pass.hpp, twopass).
+template <class T> struct TwoPassRange;
+template <> struct TwoPassRange<float> {
+  static constexpr float R = 11000.0f;
+  static constexpr float c1 = 0x1.63p-1f, c2 = -0x1.bd0106p-13f, c3 = 0x1.cf79acp-40f;
+};
+template <> struct TwoPassRange<double> {
+  static constexpr double R = 1.0e6;
+  static constexpr double c1 = ec::F64::ln2_hi, c2 = ec::F64::ln2_lo, c3 = 0;
+};
+
+// 2^d for integer-valued d, 0 below the normal range (exponent bits).
+template <class T>
+inline T pow2(T d) {
+  using C = typename Traits<T>::C;
+  using U = typename Traits<T>::U;
+  const T lowest_exp = -static_cast<T>(C::exp_bias);
+  const T t = (d > lowest_exp ? d : lowest_exp) + C::magic;
+  return std::bit_cast<T>((std::bit_cast<U>(t) + static_cast<U>(C::exp_bias)) << C::mantissa_bits);
+}
+// v 2^d for d <= 0, in two factors so that only the last product rounds.
+template <class T>
+inline T scale2(T v, T d) {
+  const T floor_step = -static_cast<T>(Traits<T>::C::exp_bias) + T(27);
+  const T d1 = d > floor_step ? d : floor_step;
+  return v * pow2(d1) * pow2(d - d1);
+}
+
+template <class T>
+inline void exp_parts(T x, T& p, T& k) {
+  using C = typename Traits<T>::C;
+  using Rg = TwoPassRange<T>;
+  const T xc = max_keep(-Rg::R, x);  // NaN stays NaN
+  k = (xc * C::log2e + C::magic) - C::magic;
+  T r = xc - k * Rg::c1;  // exact
+  r = r - k * Rg::c2;
+  if constexpr (Rg::c3 != 0) r = r - k * Rg::c3;
+  p = T(1) + ((r * r) * Traits<T>::q(r) + r);
+}
+
+template <class T>
+void twopass(const T* x, T* y, std::size_t n) {
+  constexpr std::size_t B = Traits<T>::B;
+  using Rg = TwoPassRange<T>;
+  if (n == 0) return;
+  const T ninf = -std::numeric_limits<T>::infinity();
+  T mant[B] = {}, ex[B], mx = ninf;
+  for (std::size_t j = 0; j < B; ++j) ex[j] = ninf;
+  auto add = [&](std::size_t j, T v) {
+    T p, k;
+    exp_parts(v, p, k);
+    const T e_new = k > ex[j] ? k : ex[j];
+    mant[j] = scale2(mant[j], ex[j] - e_new) + scale2(p, k - e_new);
+    ex[j] = e_new;
+  };
+  std::size_t i = 0;
+  for (; i + B <= n; i += B) {
+    T xb[B];
+    std::memcpy(xb, x + i, sizeof xb);
+    for (std::size_t j = 0; j < B; ++j) {
+      mx = max_keep(xb[j], mx);
+      add(j, xb[j]);
+    }
+  }
+  for (; i < n; ++i) {
+    mx = max_keep(x[i], mx);
+    add(0, x[i]);
+  }
+  if (!(mx >= -Rg::R + 110 && mx <= Rg::R)) return softmax<false>(x, y, n);
+  T E = ninf;
+  for (std::size_t j = 0; j < B; ++j) E = ex[j] > E ? ex[j] : E;
+  double total = 0;
+  for (std::size_t j = 0; j < B; ++j)
+    total += std::ldexp(static_cast<double>(mant[j]), static_cast<int>(std::fmax(ex[j] - E, -2000.0)));
+  const double inv = 1.0 / total;
+  const T hi = static_cast<T>(inv), lo = static_cast<T>(inv - static_cast<double>(hi));
+  auto out = [&](T v) {
+    T p, k;
+    exp_parts(v, p, k);
+    return scale2(p * hi + p * lo, k - E);
+  };
+  for (i = 0; i + B <= n; i += B) {
+    T xb[B];
+    std::memcpy(xb, x + i, sizeof xb);
+    for (std::size_t j = 0; j < B; ++j) xb[j] = out(xb[j]);
+    std::memcpy(y + i, xb, sizeof xb);
+  }
+  for (; i < n; ++i) y[i] = out(x[i]);
+}
+
 }  // namespace
 
-void softmax_f32(const float* x, float* y, std::size_t n) { softmax(x, y, n); }
-void softmax_f64(const double* x, double* y, std::size_t n) { softmax(x, y, n); }
+void softmax_f32(const float* x, float* y, std::size_t n) { softmax<false>(x, y, n); }
+void softmax_f64(const double* x, double* y, std::size_t n) { softmax<false>(x, y, n); }
+void accurate_f32(const float* x, float* y, std::size_t n) { softmax<true>(x, y, n); }
+void accurate_f64(const double* x, double* y, std::size_t n) { softmax<true>(x, y, n); }
+void online_f32(const float* x, float* y, std::size_t n) { online(x, y, n); }
+void online_f64(const double* x, double* y, std::size_t n) { online(x, y, n); }
+void twopass_f32(const float* x, float* y, std::size_t n) { twopass(x, y, n); }
+void twopass_f64(const double* x, double* y, std::size_t n) { twopass(x, y, n); }
 
-// exp(x) 2^64, as pass 2 computes it: the exp-only roofline probe.
-// A zero read through volatile, so the cutoff stays opaque as in softmax().
-volatile double opaque_zero = 0.0;
+// exp(x) 2^64, as the softmax computes it on rows whose max is in the
+// window: the exp-only roofline probe.
 template <class T>
 void exp_only(const T* x, T* y, std::size_t n) {
-  const T zero = static_cast<T>(opaque_zero), cut = Traits<T>::C::cutoff + zero;
-  for (std::size_t i = 0; i < n; ++i) y[i] = exp_shifted(x[i], zero, zero, cut);
+  const Row<T> row{T(0)};
+  for (std::size_t i = 0; i < n; ++i) y[i] = exp_of<false>(x[i], row.m, row.m_neg, row.cut);
 }
 void exp_f32(const float* x, float* y, std::size_t n) { exp_only(x, y, n); }
 void exp_f64(const double* x, double* y, std::size_t n) { exp_only(x, y, n); }

@@ -1,36 +1,45 @@
-// The three passes of the intrinsics kernels (avx512.cpp, avx2.cpp), written
-// once over an ISA "ops" type O that supplies vector type V, lane mask M, the
-// loads/stores/arithmetic, exp_shifted, the sum accumulator Acc and inverse.
+// The softmax kernels of the intrinsics paths (avx512.cpp, avx2.cpp), written
+// once over an ISA "ops" type O that supplies the vector type V, lane mask M,
+// loads/stores/arithmetic, keep (the lanes to compute), scale_exp and
+// scale_err (p 2^k and its rounding error, masked), scale2/and_mask
+// (twopass) and the sum accumulator Acc.
 //
 // Deliberately in an anonymous namespace: each ISA translation unit that
 // includes this gets its own internal copy compiled with its own flags, so no
 // instantiation can become a shared weak symbol (see avx512.cpp).
 //
-// Pass 1: m = max x (NaN ignored here: it reaches every output through the sum).
-// Pass 2: e_i = exp(x_i - m) 2^64 stored in y and summed, four accumulators
-//   (float: in double; double: Fast2Sum against a seed, below).
-// Pass 3: y_i = fma(e_i, hi, e_i lo) 2^-64 with hi + lo = 2^64/sum: one
-//   rounding each (y_i 2^64 is rounded in the normal range, where e_i lo is
-//   still exact enough; taking 2^-64 off is exact unless y_i is subnormal).
+// vectorized (three_pass): m = max x (NaN ignored here: it reaches every
+// output through the sum); e_i = exp(x_i - c) 2^64 for a reference c of the
+// row (RowExp: 0 when m is in a window, else m), summed with the exact
+// rounding errors of the e_i (ExpErr, Sums); then y_i = fma(e_i, hi, e_i lo)
+// 2^-64 with hi + lo = 2^64/sum: one rounding each (y_i 2^64 is rounded in
+// the normal range, where e_i lo is still exact enough; taking 2^-64 off is
+// exact unless y_i is subnormal). Float rows not written in place compute
+// the max on the way (the shift-free exp does not need it) and check the
+// window at the end. In cache the e_i are stored in y and scaled in place
+// (reload); beyond kRecomputeBytes they are recomputed in the writing pass
+// (x read twice, y written once). accurate keeps e_i + err_i to the end;
+// online and twopass are the published alternatives, for comparison.
 // The remainder runs the same instructions under a lane mask, so equal inputs
 // give bit-identical outputs wherever they sit in the row.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <type_traits>
 
 #include "impls/simd/exp_constants.hpp"
+#include "impls/simd/kernels.hpp"
 
 namespace {
 
-// Seed of the double sums: every e is at most 2^64, so against a seed of 2^65
-// the partial sum always has the larger exponent and Fast2Sum (t = s + e,
-// error e - (t - s)) is exact at every step; the seed is taken off exactly
-// at the end. The sum is then s + c up to c's own rounding (about n^2 u^2).
-constexpr double kSumSeed = 0x1p65;
+namespace ec = smx::simd::exp_constants;
 
 // The factor 2^64 that e carries (exp_constants.hpp).
 constexpr double kScale = 0x1p64;
-static_assert(smx::simd::exp_constants::F32::scale_log2 == 64 && smx::simd::exp_constants::F64::scale_log2 == 64);
+static_assert(ec::F32::scale_log2 == 64 && ec::F64::scale_log2 == 64);
+
+using smx::simd::kRecomputeBytes;
 
 // hi + lo = 2^64 / sum(h[j] + l[j]) to about 2^-100 relative, where h are
 // the lanes' partial sums and l their small corrections.
@@ -46,18 +55,183 @@ inline void inverse_of_sum(const double* h, const double* l, std::size_t lanes, 
   const double h1 = 1.0 / sum;
   // 1 - sum h1 is exact with an FMA; then take off the low part of the sum.
   const double l1 = (__builtin_fma(-sum, h1, 1.0) - e * h1) * h1;
-  hi = h1 * kScale;  // exact: sum >= 2^64, so these stay normal
+  hi = h1 * kScale;  // exact: a power of two, and hi, lo stay normal in the windows below
   lo = l1 * kScale;
 }
 
-template <class O>
-void three_pass(const typename O::T* x, typename O::T* y, std::size_t n) {
-  using V = typename O::V;
-  using M = typename O::M;
-  constexpr std::size_t L = O::lanes;
-  if (n == 0) return;
+// The reference c that the exponent is taken from, chosen from the row's max m.
+// - none: c = 0, e = exp(x) 2^64 with no subtraction at all, so the argument
+//   is exact for free; for m in the window of exp_constants.hpp.
+// - exact: c = m, with x - m made exact by TwoSum (s + t == x - m).
+// Both are the exponential of the exact difference, so the accuracy is the
+// same; the first saves the five operations of the TwoSum.
+enum class Shift { none, exact };
 
-  // Pass 1: the maximum, four independent accumulators.
+template <class O>
+struct RowExp {
+  using T = typename O::T;
+  using V = typename O::V;
+  Shift shift;
+  V m, m_neg;  // c and -c
+  V lower;     // s = x - c below this: the output rounds to 0, e = 0
+  T seed;      // a power of two above every e (double sums, below)
+
+  explicit RowExp(T mx) {
+    using W = std::conditional_t<std::is_same_v<T, float>, ec::F32, ec::F64>;
+    const bool free = mx >= W::window_lo && mx <= W::window_hi;  // false for NaN and +-inf
+    shift = free ? Shift::none : Shift::exact;
+    m = O::set1(free ? T(0) : mx);
+    m_neg = O::set1(free ? T(0) : -mx);
+    // exp(-104) < 2^-150 and exp(-745.5) < 2^-1075: those outputs round to 0.
+    // With c = 0 the bound does not depend on m (so that it can be applied
+    // before m is known): the window's lowest m minus the tail. Outputs
+    // between it and m - tail are computed and round to 0 all the same.
+    lower = O::set1(free ? W::window_lo - W::tail : -W::tail);
+    // e <= exp(m - c) 2^64 (1 + 2^-50) < 2^(64 + floor((m - c) log2 e) + 2).
+    const int top = free ? static_cast<int>(__builtin_floor(static_cast<double>(mx) * 1.4426950408889634)) : 0;
+    seed = static_cast<T>(__builtin_ldexp(1.0, ec::F32::scale_log2 + top + 2));
+  }
+  // The exact shift by a reference that may differ per lane (online).
+  static RowExp shifted_by(V mv) {
+    using W = std::conditional_t<std::is_same_v<T, float>, ec::F32, ec::F64>;
+    RowExp r(T(0));
+    r.shift = Shift::exact;
+    r.m = mv;
+    r.m_neg = O::sub(O::set1(T(0)), mv);
+    r.lower = O::set1(-W::tail);
+    return r;
+  }
+};
+
+// Q(r) of exp_constants.hpp: exp(r) = 1 + r + r^2 Q(r).
+template <class O>
+inline typename O::V q_of(typename O::V r) {
+  using V = typename O::V;
+  if constexpr (std::is_same_v<typename O::T, float>) {
+    using C = ec::F32;
+    V q = O::fma(O::set1(C::c6), r, O::set1(C::c5));
+    q = O::fma(q, r, O::set1(C::c4));
+    q = O::fma(q, r, O::set1(C::c3));
+    return O::fma(q, r, O::set1(C::c2));
+  } else {
+    using C = ec::F64;
+    V q = O::fma(O::set1(C::c11), r, O::set1(C::c10));
+    q = O::fma(q, r, O::set1(C::c9));
+    q = O::fma(q, r, O::set1(C::c8));
+    q = O::fma(q, r, O::set1(C::c7));
+    q = O::fma(q, r, O::set1(C::c6));
+    q = O::fma(q, r, O::set1(C::c5));
+    q = O::fma(q, r, O::set1(C::c4));
+    q = O::fma(q, r, O::set1(C::c3));
+    return O::fma(q, r, O::set1(C::c2));
+  }
+}
+
+// e = exp(x - c) 2^64 on the lanes of `live` (0 elsewhere and below the row's
+// lower bound), and err, what the final rounding of e took off (e + err is
+// exp(x - c) 2^64 to the polynomial's accuracy). Summing e + err instead of e
+// leaves each output with its own e's rounding only: with the sum of the
+// rounded e, one dominant term's rounding would reach every output (up to
+// 1 ulp more). err costs four operations; callers that do not read it (the
+// exp-only probe, the scaling pass) do not compute it. Accurate (A): err also
+// takes the rounding of inner (TwoSum), so that e + err is exp to the
+// polynomial's accuracy, 2^-28 (float) or 2^-55.8 (double) relative.
+template <class O>
+struct ExpErr {
+  typename O::V e, err;
+};
+template <class O, Shift S, bool A = false>
+inline ExpErr<O> exp_of(typename O::V x, const RowExp<O>& row, typename O::M live) {
+  using V = typename O::V;
+  using T = typename O::T;
+  using C = std::conditional_t<std::is_same_v<T, float>, ec::F32, ec::F64>;
+  V s = x, rl;
+  const V kbig = [&] {
+    if constexpr (S == Shift::exact) s = O::sub(x, row.m);
+    return O::fma(s, O::set1(C::log2e), O::set1(C::magic));  // k in the low bits
+  }();
+  const V k = O::sub(kbig, O::set1(C::magic));
+  const V rh = O::fnma(k, O::set1(C::ln2_hi), s);  // exact
+  if constexpr (S == Shift::exact) {
+    // TwoSum: s + t == x - m exactly, so the exponential is of the exact difference.
+    const V b1 = O::sub(s, x);
+    const V t = O::add(O::sub(x, O::sub(s, b1)), O::sub(row.m_neg, b1));
+    rl = O::fnma(k, O::set1(C::ln2_lo), t);
+  } else {
+    rl = O::mul(k, O::set1(-C::ln2_lo));
+  }
+  const V r = O::add(rh, rl);
+  // 1 + (rh + (rl + r^2 Q(r))): the linear part is kept out of the rounding
+  // of r and of Q, which makes e monotone in x (plain Horner is not, for
+  // r < 0, by a rounding of its inner terms) and a little more accurate.
+  const V v = O::fma(O::mul(r, r), q_of<O>(r), rl);
+  const V inner = O::add(rh, v);
+  V inner_err = inner;
+  if constexpr (A) {  // TwoSum: inner + inner_err == rh + v
+    const V b = O::sub(inner, rh);
+    inner_err = O::add(O::sub(rh, O::sub(inner, b)), O::sub(v, b));
+  }
+  const typename O::M keep = O::keep(s, row.lower, live);
+  return {O::scale_exp(inner, kbig, k, keep), O::template scale_err<A>(inner, inner_err, kbig, k, keep)};
+}
+
+// Sum accumulators of e + err. Float: e summed in blocks of four vectors in
+// float, then in double (the block sum's rounding is at most 2u relative,
+// and the double sum of the blocks does not grow with n; 5-10% faster than
+// pairs, 1.53 instead of 1.28 ulp at worst); err (at most 2^-24 e each) in float
+// lanes, its own rounding far below. Double: s + c exact with Fast2Sum
+// against the seed (every e is below it, so the partial sum always has the
+// larger exponent); err goes into c.
+template <class O, bool A = false>
+struct Sums {
+  using V = typename O::V;
+  typename O::Acc acc[4];
+  V err = O::set1(0);
+  explicit Sums(typename O::T seed) : acc{typename O::Acc(seed), typename O::Acc(seed), typename O::Acc(seed), typename O::Acc(seed)} {}
+  void add4(const ExpErr<O>& a, const ExpErr<O>& b, const ExpErr<O>& c, const ExpErr<O>& d) {
+    if constexpr (std::is_same_v<typename O::T, float> && !A) {  // accurate: no pair roundings
+      acc[0].add(O::add(O::add(a.e, b.e), O::add(c.e, d.e)));
+    } else {
+      acc[0].add(a.e);
+      acc[1].add(b.e);
+      acc[2].add(c.e);
+      acc[3].add(d.e);
+    }
+    err = O::add(err, O::add(O::add(a.err, b.err), O::add(c.err, d.err)));
+  }
+  void add1(const ExpErr<O>& a) {
+    acc[3].add(a.e);
+    err = O::add(err, a.err);
+  }
+  // hi + lo = 2^64 / sum, in T.
+  void inverse(typename O::T& hi, typename O::T& lo) const {
+    constexpr std::size_t D = O::Acc::width;
+    double h[4 * D], l[4 * D];
+    for (std::size_t j = 0; j < 4; ++j) acc[j].to_lanes(h + j * D, l + j * D);
+    typename O::T errs[O::lanes];
+    O::store(errs, err);
+    double err_total = 0;
+    for (auto v : errs) err_total += static_cast<double>(v);
+    l[0] += err_total;  // a correction: tiny next to the sum
+    double H, L;
+    if constexpr (std::is_same_v<typename O::T, float>) {
+      // Positive double lanes: their plain sum is good to 2^-48, far below float.
+      double total = 0;
+      for (std::size_t j = 0; j < 4 * D; ++j) total += h[j] + l[j];
+      H = kScale / total;
+      L = 0;
+    } else {
+      inverse_of_sum(h, l, 4 * D, H, L);
+    }
+    hi = static_cast<typename O::T>(H);
+    lo = static_cast<typename O::T>((H - static_cast<double>(hi)) + L);
+  }
+};
+
+template <class O>
+typename O::T row_max(const typename O::T* x, std::size_t n) {
+  using V = typename O::V;
+  constexpr std::size_t L = O::lanes;
   const V ninf = O::set1(-__builtin_huge_valf());
   V m0 = ninf, m1 = ninf, m2 = ninf, m3 = ninf;
   std::size_t i = 0;
@@ -69,77 +243,345 @@ void three_pass(const typename O::T* x, typename O::T* y, std::size_t n) {
   }
   for (; i + L <= n; i += L) m0 = O::max(O::load(x + i), m0);
   if (i < n) m1 = O::max(O::load_or(O::first(n - i), x + i, ninf), m1);
-  const typename O::T mx = O::reduce_max(O::max(O::max(m0, m1), O::max(m2, m3)));
-
-  // Pass 2: e_i = exp(x_i - m) 2^64 into y, summed.
-  const V m = O::set1(mx), m_neg = O::set1(-mx);
-  typename O::Acc acc[4];
-  for (i = 0; i + 4 * L <= n; i += 4 * L) {
-    const V e0 = O::exp_shifted(O::load(x + i), m, m_neg, O::all());
-    const V e1 = O::exp_shifted(O::load(x + i + L), m, m_neg, O::all());
-    const V e2 = O::exp_shifted(O::load(x + i + 2 * L), m, m_neg, O::all());
-    const V e3 = O::exp_shifted(O::load(x + i + 3 * L), m, m_neg, O::all());
-    O::store(y + i, e0);
-    O::store(y + i + L, e1);
-    O::store(y + i + 2 * L, e2);
-    O::store(y + i + 3 * L, e3);
-    acc[0].add(e0);
-    acc[1].add(e1);
-    acc[2].add(e2);
-    acc[3].add(e3);
-  }
-  for (; i + L <= n; i += L) {
-    const V e = O::exp_shifted(O::load(x + i), m, m_neg, O::all());
-    O::store(y + i, e);
-    acc[0].add(e);
-  }
-  if (i < n) {
-    const M k = O::first(n - i);
-    const V e = O::exp_shifted(O::load_z(k, x + i), m, m_neg, k);  // 0 off the row
-    O::store_m(y + i, k, e);
-    acc[1].add(e);
-  }
-
-  // Pass 3: y_i = e_i (hi + lo) 2^-64, one rounding (see the top).
-  typename O::T hi_s, lo_s;
-  O::inverse(acc, hi_s, lo_s);
-  const V hi = O::set1(hi_s), lo = O::set1(lo_s);
-  const V unscale = O::set1(static_cast<typename O::T>(1.0 / kScale));
-  auto scale = [&](V e) { return O::mul(O::fma(e, hi, O::mul(e, lo)), unscale); };
-  for (i = 0; i + 4 * L <= n; i += 4 * L) {
-    const V e0 = O::load(y + i), e1 = O::load(y + i + L);
-    const V e2 = O::load(y + i + 2 * L), e3 = O::load(y + i + 3 * L);
-    O::store(y + i, scale(e0));
-    O::store(y + i + L, scale(e1));
-    O::store(y + i + 2 * L, scale(e2));
-    O::store(y + i + 3 * L, scale(e3));
-  }
-  for (; i + L <= n; i += L) O::store(y + i, scale(O::load(y + i)));
-  if (i < n) {
-    const M k = O::first(n - i);
-    O::store_m(y + i, k, scale(O::load_z(k, y + i)));
-  }
+  return O::reduce_max(O::max(O::max(m0, m1), O::max(m2, m3)));
 }
 
-// The exponential alone, exactly as pass 2 computes it (e = exp(x) 2^64,
-// neither summed nor scaled): the benchmarks' exp-only roofline probe, the
-// cost of one exp per element that no softmax of this design can beat.
+// Runs f(i, mask) over the row in vectors of L (4 at a time in the body:
+// f4(i)), the remainder masked. Keeps the three loops of each pass in one place.
+template <class O, class F4, class F1>
+inline void for_row(std::size_t n, F4&& f4, F1&& f1) {
+  constexpr std::size_t L = O::lanes;
+  std::size_t i = 0;
+  for (; i + 4 * L <= n; i += 4 * L) f4(i);
+  for (; i + L <= n; i += L) f1(i, O::all(), false);
+  if (i < n) f1(i, O::first(n - i), true);
+}
+
+// Pass 2: e = exp(x - c) 2^64 summed, stored in y if `store` (and err in
+// errs, if `keep`); if `track`, also the maximum of x (the window test of a
+// row whose max was not known). A: accurate (exp_of, Sums).
+template <class O, Shift S, bool store, bool track, bool A = false, bool keep = true>
+Sums<O, A> sum_pass(const typename O::T* x, typename O::T* y, std::size_t n, const RowExp<O>& row,
+                    typename O::T* mx = nullptr, typename O::T* errs = nullptr) {
+  using V = typename O::V;
+  using M = typename O::M;
+  constexpr std::size_t L = O::lanes;
+  const V ninf = O::set1(-__builtin_huge_valf());
+  V m0 = ninf, m1 = ninf;
+  Sums<O, A> sums(row.seed);
+  auto e_of = [&](V v, M k) {
+    if constexpr (track) m0 = O::max(v, m0);
+    return exp_of<O, S, A>(v, row, k);
+  };
+  for_row<O>(
+      n,
+      [&](std::size_t i) {
+        const V x0 = O::load(x + i), x1 = O::load(x + i + L), x2 = O::load(x + i + 2 * L), x3 = O::load(x + i + 3 * L);
+        if constexpr (track) m1 = O::max(O::max(x0, x1), O::max(O::max(x2, x3), m1));
+        const ExpErr<O> e0 = exp_of<O, S, A>(x0, row, O::all()), e1 = exp_of<O, S, A>(x1, row, O::all());
+        const ExpErr<O> e2 = exp_of<O, S, A>(x2, row, O::all()), e3 = exp_of<O, S, A>(x3, row, O::all());
+        if constexpr (store) {
+          O::store(y + i, e0.e);
+          O::store(y + i + L, e1.e);
+          O::store(y + i + 2 * L, e2.e);
+          O::store(y + i + 3 * L, e3.e);
+          if constexpr (keep) {
+            O::store(errs + i, e0.err);
+            O::store(errs + i + L, e1.err);
+            O::store(errs + i + 2 * L, e2.err);
+            O::store(errs + i + 3 * L, e3.err);
+          }
+        }
+        sums.add4(e0, e1, e2, e3);
+      },
+      [&](std::size_t i, M k, bool tail) {
+        const ExpErr<O> e = e_of(tail ? O::load_or(k, x + i, ninf) : O::load(x + i), k);
+        if constexpr (store) O::store_m(y + i, k, e.e);
+        if constexpr (store && keep) O::store_m(errs + i, k, e.err);
+        sums.add1(e);
+      });
+  if constexpr (track) *mx = O::reduce_max(O::max(m0, m1));
+  return sums;
+}
+
+// Pass 3: y = (e + err)(hi + lo) 2^-64, one rounding (see the top), e and
+// err reloaded from y and errs or recomputed from x. With the sum of e + err,
+// y must scale e + err too: scaling e alone makes y fall where x rises
+// within one rounded e (err grows, the sum with it), which the exhaustive
+// sweep found 2.9 million times. keep = false (online): y = e (hi + lo) 2^-64.
+template <class O, Shift S, bool reload, bool A = false, bool keep = true>
+void scale_pass(const typename O::T* x, typename O::T* y, std::size_t n, const RowExp<O>& row,
+                typename O::T hi_s, typename O::T lo_s, const typename O::T* errs = nullptr) {
+  using T = typename O::T;
+  using V = typename O::V;
+  using M = typename O::M;
+  constexpr std::size_t L = O::lanes;
+  const V hi = O::set1(hi_s), lo = O::set1(lo_s);
+  const V unscale = O::set1(static_cast<T>(1.0 / kScale));
+  auto scale = [&](ExpErr<O> e) {
+    if constexpr (keep) return O::mul(O::fma(e.e, hi, O::fma(e.e, lo, O::mul(e.err, hi))), unscale);
+    else return O::mul(O::fma(e.e, hi, O::mul(e.e, lo)), unscale);
+  };
+  auto e_at = [&](std::size_t i, M k, bool tail) -> ExpErr<O> {
+    if constexpr (reload) {
+      const V e = tail ? O::load_z(k, y + i) : O::load(y + i);
+      if constexpr (keep) return {e, tail ? O::load_z(k, errs + i) : O::load(errs + i)};
+      else return {e, e};
+    } else {
+      return exp_of<O, S, A>(tail ? O::load_z(k, x + i) : O::load(x + i), row, k);
+    }
+  };
+  for_row<O>(
+      n,
+      [&](std::size_t i) {
+        const ExpErr<O> e0 = e_at(i, O::all(), false), e1 = e_at(i + L, O::all(), false);
+        const ExpErr<O> e2 = e_at(i + 2 * L, O::all(), false), e3 = e_at(i + 3 * L, O::all(), false);
+        O::store(y + i, scale(e0));
+        O::store(y + i + L, scale(e1));
+        O::store(y + i + 2 * L, scale(e2));
+        O::store(y + i + 3 * L, scale(e3));
+      },
+      [&](std::size_t i, M k, bool tail) { O::store_m(y + i, k, scale(e_at(i, k, tail))); });
+}
+
+template <class O, Shift S, bool reload, bool A>
+void softmax_known(const typename O::T* x, typename O::T* y, std::size_t n, const RowExp<O>& row,
+                   typename O::T* errs) {
+  typename O::T hi, lo;
+  sum_pass<O, S, reload, false, A>(x, y, n, row, nullptr, errs).inverse(hi, lo);
+  scale_pass<O, S, reload, A>(x, y, n, row, hi, lo, errs);
+}
+
+// x and y share memory (in place, or overlapping).
+template <class T>
+bool overlap(const T* x, const T* y, std::size_t n) {
+  const auto a = reinterpret_cast<std::uintptr_t>(x), b = reinterpret_cast<std::uintptr_t>(y);
+  return a < b + n * sizeof(T) && b < a + n * sizeof(T);
+}
+
+template <class O, bool reload, bool A>
+void softmax_row(const typename O::T* x, typename O::T* y, std::size_t n, typename O::T* errs) {
+  using T = typename O::T;
+  // Float, x not overwritten before the end of pass 2: assume the window
+  // (shift-free exp, which needs no max) and check it with the max computed
+  // on the way; a row outside it starts again with the exact shift. Same
+  // values either way, so the result does not depend on where y is.
+  if constexpr (std::is_same_v<T, float>) {
+    if (!reload || !overlap(x, y, n)) {
+      const RowExp<O> guess(T(0));
+      T mx;
+      T hi, lo;
+      sum_pass<O, Shift::none, reload, true, A>(x, y, n, guess, &mx, errs).inverse(hi, lo);
+      const RowExp<O> row(mx);
+      if (row.shift == Shift::none)
+        scale_pass<O, Shift::none, reload, A>(x, y, n, row, hi, lo, errs);
+      else
+        softmax_known<O, Shift::exact, reload, A>(x, y, n, row, errs);
+      return;
+    }
+  }
+  const RowExp<O> row(row_max<O>(x, n));
+  if (row.shift == Shift::none)
+    softmax_known<O, Shift::none, reload, A>(x, y, n, row, errs);
+  else
+    softmax_known<O, Shift::exact, reload, A>(x, y, n, row, errs);
+}
+
+// The vectorized softmax: reload in cache (err beside e in the per-thread
+// scratch of dispatch.cpp), recompute beyond.
+template <class O>
+void three_pass(const typename O::T* x, typename O::T* y, std::size_t n) {
+  if (n == 0) return;
+  if (n * sizeof(typename O::T) <= kRecomputeBytes)
+    softmax_row<O, true, false>(x, y, n, smx::simd::errs_scratch(y, n));
+  else
+    softmax_row<O, false, false>(x, y, n, nullptr);
+}
+
+// The accurate softmax: as vectorized, and inner's rounding in err too, each
+// e + err summed in double (no float pair sums).
+template <class O>
+void accurate(const typename O::T* x, typename O::T* y, std::size_t n) {
+  if (n == 0) return;
+  if (n * sizeof(typename O::T) <= kRecomputeBytes)
+    softmax_row<O, true, true>(x, y, n, smx::simd::errs_scratch(y, n));
+  else
+    softmax_row<O, false, true>(x, y, n, nullptr);
+}
+
+// The online normalizer (Milakov and Gimelshein, 2018): one pass keeps, per
+// lane, the running max m and the sum d of exp(x - m), rescaling d by
+// exp(m_old - m_new) whenever m grows (here: every vector, without a branch,
+// so two exponentials per element); the lanes are merged the same way, then
+// a second pass recomputes exp(x - M) and scales it. The exponentials are
+// the exact-shift ones of three_pass (TwoSum), d is a plain running sum in T.
+// Lanes start at the lowest finite value rather than -inf, so that a lane
+// of -inf entries gives exp(-inf - m) = 0 rather than NaN.
+template <class O>
+void online(const typename O::T* x, typename O::T* y, std::size_t n) {
+  using T = typename O::T;
+  using V = typename O::V;
+  using M = typename O::M;
+  constexpr std::size_t L = O::lanes;
+  if (n == 0) return;
+  const V lowest = O::set1(sizeof(T) == 4 ? T(-__FLT_MAX__) : T(-__DBL_MAX__));
+  const V unscale = O::set1(static_cast<T>(1.0 / kScale));
+  V m[4] = {lowest, lowest, lowest, lowest}, d[4] = {O::set1(0), O::set1(0), O::set1(0), O::set1(0)};
+  auto step = [&](int j, V v, M live) {
+    const V m_new = O::max(v, m[j]);  // NaN v: ignored here, reaches d through exp
+    const RowExp<O> row = RowExp<O>::shifted_by(m_new);
+    const V rescale = O::mul(exp_of<O, Shift::exact>(m[j], row, O::all()).e, unscale);
+    d[j] = O::fma(d[j], rescale, exp_of<O, Shift::exact>(v, row, live).e);
+    m[j] = m_new;
+  };
+  for_row<O>(
+      n,
+      [&](std::size_t i) {
+        step(0, O::load(x + i), O::all());
+        step(1, O::load(x + i + L), O::all());
+        step(2, O::load(x + i + 2 * L), O::all());
+        step(3, O::load(x + i + 3 * L), O::all());
+      },
+      [&](std::size_t i, M k, bool tail) { step(3, tail ? O::load_or(k, x + i, lowest) : O::load(x + i), k); });
+  // Merge: M = max over lanes, D = sum of d exp(m - M), in double.
+  const T mx = O::reduce_max(O::max(O::max(m[0], m[1]), O::max(m[2], m[3])));
+  const RowExp<O> row = RowExp<O>::shifted_by(O::set1(mx));
+  double total = 0;
+  for (int j = 0; j < 4; ++j) {
+    T dl[L], sl[L];
+    O::store(dl, d[j]);
+    O::store(sl, O::mul(exp_of<O, Shift::exact>(m[j], row, O::all()).e, unscale));
+    for (std::size_t l = 0; l < L; ++l) total += static_cast<double>(dl[l]) * static_cast<double>(sl[l]);
+  }
+  const double inv = kScale / total;  // 2^64 / D
+  const T hi = static_cast<T>(inv), lo = static_cast<T>(inv - static_cast<double>(hi));
+  scale_pass<O, Shift::exact, false, false, false>(x, y, n, row, hi, lo);
+}
+
+// Two passes with (mantissa, exponent) sums (Dukhan and Ablavatski, 2020):
+// exp(x) = p 2^k with p in [0.7, 1.42] and k kept apart (as a float), so no
+// max pass is needed and nothing overflows. Pass 1 keeps, per lane, a sum
+// mantissa and the largest k seen, scaling the sum down when k grows; pass 2
+// recomputes p 2^k and writes p (1/M) 2^(k - E). The range reduction
+// x - k ln 2 is exact for |x| <= R (three-part ln 2 for float); rows whose
+// max is outside [-R + 110, R] (or not finite) take the vectorized kernel,
+// and entries below -R count as -R, where their outputs round to 0 anyway.
+template <class T> struct TwoPassRange;
+template <> struct TwoPassRange<float> {
+  static constexpr float R = 11000.0f;  // |k| < 2^14: k c1 exact
+  static constexpr float c1 = 0x1.63p-1f, c2 = -0x1.bd0106p-13f, c3 = 0x1.cf79acp-40f;  // ln 2 = c1 + c2 + c3
+};
+template <> struct TwoPassRange<double> {
+  static constexpr double R = 1.0e6;  // |k| < 2^21: k ln2_hi exact
+  static constexpr double c1 = ec::F64::ln2_hi, c2 = ec::F64::ln2_lo, c3 = 0;
+};
+
+// p and k of exp(x) for x >= -R (x clamped); NaN stays NaN.
+template <class O>
+inline void exp_parts(typename O::V x, typename O::V& p, typename O::V& k) {
+  using T = typename O::T;
+  using V = typename O::V;
+  using C = std::conditional_t<std::is_same_v<T, float>, ec::F32, ec::F64>;
+  using Rg = TwoPassRange<T>;
+  const V xc = O::max(O::set1(-Rg::R), x);  // NaN x stays NaN (max returns its second operand)
+  k = O::sub(O::fma(xc, O::set1(C::log2e), O::set1(C::magic)), O::set1(C::magic));
+  V r = O::fnma(k, O::set1(Rg::c1), xc);  // exact
+  r = O::fnma(k, O::set1(Rg::c2), r);
+  if constexpr (Rg::c3 != 0) r = O::fnma(k, O::set1(Rg::c3), r);
+  p = O::add(O::set1(T(1)), O::fma(O::mul(r, r), q_of<O>(r), r));
+}
+
+template <class O>
+void twopass(const typename O::T* x, typename O::T* y, std::size_t n) {
+  using T = typename O::T;
+  using V = typename O::V;
+  using M = typename O::M;
+  using Rg = TwoPassRange<T>;
+  constexpr std::size_t L = O::lanes;
+  if (n == 0) return;
+  const V ninf = O::set1(-__builtin_huge_valf());
+  V mant[2] = {O::set1(0), O::set1(0)}, ex[2] = {ninf, ninf}, mx = ninf, nan = O::set1(0);
+  auto add = [&](int j, V v, M live) {
+    V p, k;
+    exp_parts<O>(v, p, k);
+    p = O::and_mask(p, live);  // off the row: 0
+    nan = O::add(nan, O::mul(p, O::set1(T(0))));  // a NaN x makes p NaN; scalef may drop it below
+    const V e_new = O::max(k, ex[j]);
+    mant[j] = O::add(O::scale2(mant[j], O::sub(ex[j], e_new)), O::scale2(p, O::sub(k, e_new)));
+    ex[j] = e_new;
+  };
+  for_row<O>(
+      n,
+      [&](std::size_t i) {
+        const V x0 = O::load(x + i), x1 = O::load(x + i + L), x2 = O::load(x + i + 2 * L), x3 = O::load(x + i + 3 * L);
+        mx = O::max(O::max(O::max(x0, x1), O::max(x2, x3)), mx);
+        add(0, x0, O::all());
+        add(1, x1, O::all());
+        add(0, x2, O::all());
+        add(1, x3, O::all());
+      },
+      [&](std::size_t i, M k, bool tail) {
+        const V v = tail ? O::load_or(k, x + i, ninf) : O::load(x + i);
+        mx = O::max(v, mx);
+        add(0, v, k);
+      });
+  T nl[L];
+  O::store(nl, nan);
+  bool has_nan = false;
+  for (T v : nl) has_nan |= v != v;
+  const T m = O::reduce_max(mx);
+  if (has_nan || !(m >= -Rg::R + 110 && m <= Rg::R)) return three_pass<O>(x, y, n);  // NaN, +-inf, out of range
+  // Merge the lanes: E = the largest k, M = sum of mant 2^(k - E), in double.
+  const T E = O::reduce_max(O::max(ex[0], ex[1]));
+  double total = 0;
+  for (int j = 0; j < 2; ++j) {
+    T ml[L], el[L];
+    O::store(ml, mant[j]);
+    O::store(el, ex[j]);
+    for (std::size_t l = 0; l < L; ++l)
+      total += __builtin_ldexp(static_cast<double>(ml[l]), static_cast<int>(__builtin_fmax(el[l] - E, -2000.0)));
+  }
+  const double inv = 1.0 / total;
+  const V hi = O::set1(static_cast<T>(inv)), lo = O::set1(static_cast<T>(inv - static_cast<double>(static_cast<T>(inv))));
+  const V e_max = O::set1(E);
+  auto out = [&](V v) {
+    V p, k;
+    exp_parts<O>(v, p, k);
+    return O::scale2(O::fma(p, hi, O::mul(p, lo)), O::sub(k, e_max));
+  };
+  for_row<O>(
+      n,
+      [&](std::size_t i) {
+        const V y0 = out(O::load(x + i)), y1 = out(O::load(x + i + L));
+        const V y2 = out(O::load(x + i + 2 * L)), y3 = out(O::load(x + i + 3 * L));
+        O::store(y + i, y0);
+        O::store(y + i + L, y1);
+        O::store(y + i + 2 * L, y2);
+        O::store(y + i + 3 * L, y3);
+      },
+      [&](std::size_t i, M k, bool tail) { O::store_m(y + i, k, out(tail ? O::load_z(k, x + i) : O::load(x + i))); });
+}
+
+// The exponential alone, exactly as the softmax computes it on rows whose
+// maximum is in the window (e = exp(x) 2^64, neither summed nor scaled): the
+// benchmarks' exp-only roofline probe, the cost of one exp per element that
+// no softmax of this design can beat.
 template <class O>
 void exp_only(const typename O::T* x, typename O::T* y, std::size_t n) {
   using V = typename O::V;
   constexpr std::size_t L = O::lanes;
-  const V zero = O::set1(0);
+  const RowExp<O> row(typename O::T(0));
   std::size_t i = 0;
   for (; i + 2 * L <= n; i += 2 * L) {
-    const V e0 = O::exp_shifted(O::load(x + i), zero, zero, O::all());
-    const V e1 = O::exp_shifted(O::load(x + i + L), zero, zero, O::all());
+    const V e0 = exp_of<O, Shift::none>(O::load(x + i), row, O::all()).e;
+    const V e1 = exp_of<O, Shift::none>(O::load(x + i + L), row, O::all()).e;
     O::store(y + i, e0);
     O::store(y + i + L, e1);
   }
-  for (; i + L <= n; i += L) O::store(y + i, O::exp_shifted(O::load(x + i), zero, zero, O::all()));
+  for (; i + L <= n; i += L) O::store(y + i, exp_of<O, Shift::none>(O::load(x + i), row, O::all()).e);
   if (i < n) {
     const typename O::M k = O::first(n - i);
-    O::store_m(y + i, k, O::exp_shifted(O::load_z(k, x + i), zero, zero, k));
+    O::store_m(y + i, k, exp_of<O, Shift::none>(O::load_z(k, x + i), row, k).e);
   }
 }
 
