@@ -116,6 +116,14 @@ std::span<const Impl> all_impls();
 // nullptr when no implementation has that name.
 const Impl* find(std::string_view name);
 
+// "vectorized" for "vectorized.avx2": the name up to its last dot, "" when
+// there is none. An entry is one ISA path of another when its parent is also
+// in the list (peer.torch is not: there is no "peer").
+constexpr std::string_view parent_name(std::string_view name) {
+  const std::size_t dot = name.rfind('.');
+  return dot == std::string_view::npos ? std::string_view{} : name.substr(0, dot);
+}
+
 std::string_view to_string(AllNegInf);
 std::string_view to_string(PosInf);
 std::string_view to_string(NanInput);

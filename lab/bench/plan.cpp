@@ -56,10 +56,8 @@ struct Builder {
 // "vectorized.avx2" is one ISA path of "vectorized": the name up to its last
 // dot is another implementation in the list (peer.torch is not: no "peer").
 bool is_isa_path(const Impl& impl, std::span<const Impl> impls) {
-  const std::size_t dot = impl.name.rfind('.');
-  if (dot == std::string_view::npos) return false;
-  const std::string_view parent = impl.name.substr(0, dot);
-  return std::any_of(impls.begin(), impls.end(), [&](const Impl& i) { return i.name == parent; });
+  const std::string_view parent = parent_name(impl.name);
+  return !parent.empty() && std::any_of(impls.begin(), impls.end(), [&](const Impl& i) { return i.name == parent; });
 }
 
 std::vector<Dtype> provided(const Impl& impl) {

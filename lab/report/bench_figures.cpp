@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "impls/registry.hpp"
 #include "lab/figure_set.hpp"
 
 namespace smx {
@@ -14,11 +15,23 @@ bool single_row(const BenchResult& r, Dtype d, std::string_view family, bool ftz
          r.id.ftz == ftz;
 }
 
+// The implementations a figure draws: every one but the ISA paths of another
+// (vectorized.avx2 ...), which the tables list; two dozen lines are unreadable.
+std::vector<std::string> drawn_impls(const BenchResults& results) {
+  const std::vector<std::string> all = impl_names(results);
+  std::vector<std::string> names;
+  for (const std::string& n : all) {
+    const std::string_view parent = parent_name(n);
+    if (parent.empty() || std::find(all.begin(), all.end(), parent) == all.end()) names.push_back(n);
+  }
+  return names;
+}
+
 // Per implementation: value(result) over n for one-row results of a family.
 template <class F>
 std::vector<Series> by_n(const BenchResults& results, Dtype d, F value) {
   std::vector<Series> out;
-  for (const std::string& impl : impl_names(results)) {
+  for (const std::string& impl : drawn_impls(results)) {
     Series s{impl, {}};
     for (const BenchResult& r : results.results)
       if (single_row(r, d, "normal") && r.id.impl == impl)
@@ -104,7 +117,7 @@ std::vector<Figure> bench_figures(const BenchResults& results, const Roofline& r
               "linespoints", {}};
     for (std::size_t i = 0; i < std::size(categories); ++i)
       plot.xtics.emplace_back(static_cast<double>(i), categories[i].first + (categories[i].second ? " (FTZ/DAZ)" : ""));
-    for (const std::string& impl : impl_names(results)) {
+    for (const std::string& impl : drawn_impls(results)) {
       Series s{impl, {}};
       for (std::size_t i = 0; n && i < std::size(categories); ++i)
         if (const BenchResult* r = results.find({BenchId::Kind::softmax, Dtype::f32, impl, categories[i].first, n, 0, 0, categories[i].second});
@@ -133,7 +146,7 @@ std::vector<Figure> bench_figures(const BenchResults& results, const Roofline& r
     plot.yzero = true;
     for (std::size_t i = 0; i < shapes.size(); ++i)
       plot.xtics.emplace_back(static_cast<double>(i), std::to_string(shapes[i].first) + " x " + std::to_string(shapes[i].second));
-    for (const std::string& impl : impl_names(results)) {
+    for (const std::string& impl : drawn_impls(results)) {
       Series s{impl, {}};
       for (std::size_t i = 0; i < shapes.size(); ++i) {
         const auto& t = by[impl][shapes[i]];
