@@ -70,26 +70,13 @@ struct F32 {
     return mul(mul(v, pow2(d1)), pow2(sub(d, d1)));
   }
   static V and_mask(V v, M m) { return _mm256_and_ps(v, _mm256_castsi256_ps(m)); }
-  // (1 + inner) 2^(k+64) on the kept lanes, 0 elsewhere. 2^(k+64) is built in
-  // the exponent bits (the magic number's own high bits shift out of the word),
-  // which is exact while it stays normal: k + 64 in [-126, 127] over the windows.
-  static V scale_exp(V inner, V kbig, V /*k*/, M keep) {
-    const __m256i bits = _mm256_slli_epi32(
-        _mm256_add_epi32(_mm256_castps_si256(kbig), _mm256_set1_epi32(ec::F32::exp_bias + ec::F32::scale_log2)),
-        ec::F32::mantissa_bits);
-    const V e = mul(add(set1(1.0f), inner), _mm256_castsi256_ps(bits));
-    return _mm256_and_ps(e, _mm256_castsi256_ps(keep));
-  }
-  // What that rounding of 1 + inner took off, scaled alike (1 - p is exact by
-  // Sterbenz, and so is the error of a sum).
-  template <bool with_extra>  // extra: as in avx512.cpp
-  static V scale_err(V inner, V extra, V kbig, V /*k*/, M keep) {
-    const __m256i bits = _mm256_slli_epi32(
-        _mm256_add_epi32(_mm256_castps_si256(kbig), _mm256_set1_epi32(ec::F32::exp_bias + ec::F32::scale_log2)),
-        ec::F32::mantissa_bits);
-    V err = add(sub(set1(1.0f), add(set1(1.0f), inner)), inner);
-    if constexpr (with_extra) err = add(err, extra);
-    return _mm256_and_ps(mul(err, _mm256_castsi256_ps(bits)), _mm256_castsi256_ps(keep));
+  // a b + c on the lanes of m, 0 elsewhere.
+  static V fma_z(M m, V a, V b, V c) { return and_mask(fma(a, b, c), m); }
+  // 2^(k+64) from kbig = magic_pow2 + k: its low bits shifted into the
+  // exponent (the magic number's own high bits shift out of the word); exact
+  // while it stays normal: k + 64 in [-126, 127] over the windows.
+  static V exp2_bits(V kbig) {
+    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(kbig), ec::F32::mantissa_bits));
   }
 
   // The sum in double: 2^-53 relative rounding per term is far below float's.
@@ -150,23 +137,9 @@ struct F64 {
     return mul(mul(v, pow2(d1)), pow2(sub(d, d1)));
   }
   static V and_mask(V v, M m) { return _mm256_and_pd(v, _mm256_castsi256_pd(m)); }
-  static V scale_exp(V inner, V kbig, V /*k*/, M keep) {
-    const __m256i bits = _mm256_slli_epi64(
-        _mm256_add_epi64(_mm256_castpd_si256(kbig),
-                         _mm256_set1_epi64x(static_cast<long long>(ec::F64::exp_bias) + ec::F64::scale_log2)),
-        ec::F64::mantissa_bits);
-    const V e = mul(add(set1(1.0), inner), _mm256_castsi256_pd(bits));
-    return _mm256_and_pd(e, _mm256_castsi256_pd(keep));
-  }
-  template <bool with_extra>  // extra: as in avx512.cpp
-  static V scale_err(V inner, V extra, V kbig, V /*k*/, M keep) {
-    const __m256i bits = _mm256_slli_epi64(
-        _mm256_add_epi64(_mm256_castpd_si256(kbig),
-                         _mm256_set1_epi64x(static_cast<long long>(ec::F64::exp_bias) + ec::F64::scale_log2)),
-        ec::F64::mantissa_bits);
-    V err = add(sub(set1(1.0), add(set1(1.0), inner)), inner);
-    if constexpr (with_extra) err = add(err, extra);
-    return _mm256_and_pd(mul(err, _mm256_castsi256_pd(bits)), _mm256_castsi256_pd(keep));
+  static V fma_z(M m, V a, V b, V c) { return and_mask(fma(a, b, c), m); }
+  static V exp2_bits(V kbig) {
+    return _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_castpd_si256(kbig), ec::F64::mantissa_bits));
   }
 
   // The sum as s + c, s seeded with a power of two above every e, so that

@@ -1,7 +1,7 @@
 // AVX-512 (F, DQ, BW, VL) softmax kernels: 16 floats or 8 doubles a vector.
 // The three passes are in three_pass.hpp (shared with avx2.cpp), the
 // exponential in exp_constants.hpp; this file supplies the AVX-512 operations.
-// 2^(k+64) is applied with scalef; the remainder uses masked loads and stores
+// 2^(k+64) is built in the exponent bits; the remainder uses masked loads and stores
 // (never touching memory past the row), so it runs the same instructions as
 // the body and equal inputs give bit-identical outputs wherever they sit.
 //
@@ -59,23 +59,14 @@ struct F32 {
   // s >= lower on the lanes of `live`; unordered, so NaN lanes stay live and
   // carry NaN into the sum.
   static M keep(V s, V lower, M live) { return _mm512_mask_cmp_ps_mask(live, s, lower, _CMP_NLT_UQ); }
-  // (1 + inner) 2^(k+64) on the kept lanes, 0 elsewhere: scalef applies 2^k to
-  // 2^64 (1 + inner), which is one rounding of 1 + inner scaled exactly.
   // v 2^d for integer-valued d (twopass); v on the lanes of m, 0 elsewhere.
   static V scale2(V v, V d) { return _mm512_scalef_ps(v, d); }
   static V and_mask(V v, M m) { return _mm512_maskz_mov_ps(m, v); }
-  static V scale_exp(V inner, V /*kbig*/, V k, M keep) {
-    return _mm512_maskz_scalef_ps(keep, fma(inner, set1(0x1p64f), set1(0x1p64f)), k);
-  }
-  // What that rounding of 1 + inner took off, scaled alike: 2^64 inner is
-  // exact, 2^64 - p too (Sterbenz), so the FMA gives the exact error;
-  // extra (accurate kernel: the rounding error of inner) is added when asked.
-  template <bool with_extra>
-  static V scale_err(V inner, V extra, V /*kbig*/, V k, M keep) {
-    const V p = fma(inner, set1(0x1p64f), set1(0x1p64f));
-    V err = fma(inner, set1(0x1p64f), sub(set1(0x1p64f), p));
-    if constexpr (with_extra) err = fma(extra, set1(0x1p64f), err);
-    return _mm512_maskz_scalef_ps(keep, err, k);
+  // a b + c on the lanes of m, 0 elsewhere.
+  static V fma_z(M m, V a, V b, V c) { return _mm512_maskz_fmadd_ps(m, a, b, c); }
+  // 2^(k+64) from kbig = magic_pow2 + k: its low bits shifted into the exponent.
+  static V exp2_bits(V kbig) {
+    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_castps_si512(kbig), ec::F32::mantissa_bits));
   }
 
   // The sum in double: 2^-53 relative rounding per term is far below float's.
@@ -120,16 +111,9 @@ struct F64 {
   // v 2^d for integer-valued d (twopass); v on the lanes of m, 0 elsewhere.
   static V scale2(V v, V d) { return _mm512_scalef_pd(v, d); }
   static V and_mask(V v, M m) { return _mm512_maskz_mov_pd(m, v); }
-  static V scale_exp(V inner, V /*kbig*/, V k, M keep) {
-    return _mm512_maskz_scalef_pd(keep, fma(inner, set1(0x1p64), set1(0x1p64)), k);
-  }
-  // extra (accurate kernel: the rounding error of inner) is added when asked.
-  template <bool with_extra>
-  static V scale_err(V inner, V extra, V /*kbig*/, V k, M keep) {
-    const V p = fma(inner, set1(0x1p64), set1(0x1p64));
-    V err = fma(inner, set1(0x1p64), sub(set1(0x1p64), p));
-    if constexpr (with_extra) err = fma(extra, set1(0x1p64), err);
-    return _mm512_maskz_scalef_pd(keep, err, k);
+  static V fma_z(M m, V a, V b, V c) { return _mm512_maskz_fmadd_pd(m, a, b, c); }
+  static V exp2_bits(V kbig) {
+    return _mm512_castsi512_pd(_mm512_slli_epi64(_mm512_castpd_si512(kbig), ec::F64::mantissa_bits));
   }
 
   // The sum as s + c, s seeded with a power of two above every e, so that

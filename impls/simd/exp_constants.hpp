@@ -31,6 +31,9 @@ struct F32 {
   static constexpr float ln2_hi = 0x1.62e4p-1f;     // 15 bits: k * ln2_hi exact for |k| < 2^9
   static constexpr float ln2_lo = 0x1.7f7d1cp-20f;  // ln 2 - ln2_hi
   static constexpr float magic = 0x1.8p23f;         // x + magic rounds x to an integer, |x| < 2^22
+  // magic + 127 + 64: k + 191 in the low bits, so shifting them up to the
+  // exponent field gives 2^(k+64) (the high bits of magic shift out).
+  static constexpr float magic_pow2 = 0x1.8p23f + 191.0f;
   static constexpr float tail = 104.0f;             // exp(-104) < 2^-150: rounds to 0
   static constexpr float window_lo = -27.0f, window_hi = 43.0f;
   static constexpr int scale_log2 = 64;             // e carries a factor 2^64
@@ -51,6 +54,7 @@ struct F64 {
   static constexpr double ln2_hi = 0x1.62e42fee00000p-1;  // 32 bits: k * ln2_hi exact for |k| < 2^21
   static constexpr double ln2_lo = 0x1.a39ef35793c76p-33;
   static constexpr double magic = 0x1.8p52;
+  static constexpr double magic_pow2 = 0x1.8p52 + 1087.0;  // as for float: k + 1023 + 64 in the low bits
   static constexpr double tail = 745.5;  // exp(-745.5) < 2^-1075: rounds to 0
   static constexpr double window_lo = -7.0, window_hi = 400.0;
   static constexpr int scale_log2 = 64;
