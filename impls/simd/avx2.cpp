@@ -38,6 +38,9 @@ struct F32 {
   static V load_or(M k, const T* p, V fill) { return _mm256_blendv_ps(fill, load_z(k, p), _mm256_castsi256_ps(k)); }
   static void store(T* p, V v) { _mm256_storeu_ps(p, v); }
   static void store_m(T* p, M k, V v) { _mm256_maskstore_ps(p, k, v); }
+  // A store that bypasses the caches (p aligned to the vector), then the fence that orders them.
+  static void stream(T* p, V v) { _mm256_stream_ps(p, v); }
+  static void stream_fence() { _mm_sfence(); }
   static V add(V a, V b) { return _mm256_add_ps(a, b); }
   static V sub(V a, V b) { return _mm256_sub_ps(a, b); }
   static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
@@ -111,6 +114,8 @@ struct F64 {
   static V load_or(M k, const T* p, V fill) { return _mm256_blendv_pd(fill, load_z(k, p), _mm256_castsi256_pd(k)); }
   static void store(T* p, V v) { _mm256_storeu_pd(p, v); }
   static void store_m(T* p, M k, V v) { _mm256_maskstore_pd(p, k, v); }
+  static void stream(T* p, V v) { _mm256_stream_pd(p, v); }
+  static void stream_fence() { _mm_sfence(); }
   static V add(V a, V b) { return _mm256_add_pd(a, b); }
   static V sub(V a, V b) { return _mm256_sub_pd(a, b); }
   static V mul(V a, V b) { return _mm256_mul_pd(a, b); }

@@ -46,6 +46,9 @@ struct F32 {
   static V load_z(M k, const T* p) { return _mm512_maskz_loadu_ps(k, p); }
   static void store(T* p, V v) { _mm512_storeu_ps(p, v); }
   static void store_m(T* p, M k, V v) { _mm512_mask_storeu_ps(p, k, v); }
+  // A store that bypasses the caches (p aligned to the vector), then the fence that orders them.
+  static void stream(T* p, V v) { _mm512_stream_ps(p, v); }
+  static void stream_fence() { _mm_sfence(); }
   static M first(size_t r) { return static_cast<M>(_bzhi_u32(0xFFFFu, static_cast<unsigned>(r))); }
   static V add(V a, V b) { return _mm512_add_ps(a, b); }
   static V sub(V a, V b) { return _mm512_sub_ps(a, b); }
@@ -98,6 +101,8 @@ struct F64 {
   static V load_z(M k, const T* p) { return _mm512_maskz_loadu_pd(k, p); }
   static void store(T* p, V v) { _mm512_storeu_pd(p, v); }
   static void store_m(T* p, M k, V v) { _mm512_mask_storeu_pd(p, k, v); }
+  static void stream(T* p, V v) { _mm512_stream_pd(p, v); }
+  static void stream_fence() { _mm_sfence(); }
   static M first(size_t r) { return static_cast<M>(_bzhi_u32(0xFFu, static_cast<unsigned>(r))); }
   static V add(V a, V b) { return _mm512_add_pd(a, b); }
   static V sub(V a, V b) { return _mm512_sub_pd(a, b); }

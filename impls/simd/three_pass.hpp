@@ -25,6 +25,7 @@
 #pragma once
 
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
 #include <type_traits>
 
@@ -89,7 +90,9 @@ struct RowExp {
     lower = O::set1(free ? W::window_lo - W::tail : -W::tail);
     // e <= exp(m - c) 2^64 (1 + 2^-50) < 2^(64 + floor((m - c) log2 e) + 2).
     const int top = free ? static_cast<int>(__builtin_floor(static_cast<double>(mx) * 1.4426950408889634)) : 0;
-    seed = static_cast<T>(__builtin_ldexp(1.0, ec::F32::scale_log2 + top + 2));
+    // (2^(64 + top + 2) in the exponent bits: ldexp is a library call, and
+    // this runs twice per row.)
+    seed = static_cast<T>(__builtin_bit_cast(double, static_cast<std::uint64_t>(1023 + ec::F32::scale_log2 + top + 2) << 52));
   }
   // The exact shift by a reference that may differ per lane (online).
   static RowExp shifted_by(V mv) {
@@ -181,6 +184,13 @@ inline ExpErr<O> exp_of(typename O::V x, const RowExp<O>& row, typename O::M liv
   return {e, O::fma_z(keep, inner, pow2, O::sub(pow2, e))};
 }
 
+// The sum of N values added in pairs (short dependency chains).
+template <std::size_t N>
+inline double pairwise(const double* v) {
+  if constexpr (N == 1) return v[0];
+  else return pairwise<N / 2>(v) + pairwise<N - N / 2>(v + N / 2);
+}
+
 // Sum accumulators of e + err. Float: e summed in blocks of four vectors in
 // float, then in double (the block sum's rounding is at most 2u relative,
 // and the double sum of the blocks does not grow with n; 5-10% faster than
@@ -210,21 +220,22 @@ struct Sums {
     err = O::add(err, a.err);
   }
   // hi + lo = 2^64 / sum, in T.
-  void inverse(typename O::T& hi, typename O::T& lo) const {
+  __attribute__((always_inline)) void inverse(typename O::T& hi, typename O::T& lo) const {
     constexpr std::size_t D = O::Acc::width;
     double h[4 * D], l[4 * D];
     for (std::size_t j = 0; j < 4; ++j) acc[j].to_lanes(h + j * D, l + j * D);
     typename O::T errs[O::lanes];
     O::store(errs, err);
-    double err_total = 0;
-    for (auto v : errs) err_total += static_cast<double>(v);
-    l[0] += err_total;  // a correction: tiny next to the sum
+    double err_lanes[O::lanes];
+    for (std::size_t j = 0; j < O::lanes; ++j) err_lanes[j] = static_cast<double>(errs[j]);
+    l[0] += pairwise<O::lanes>(err_lanes);  // a correction: tiny next to the sum
     double H, L;
     if constexpr (std::is_same_v<typename O::T, float>) {
-      // Positive double lanes: their plain sum is good to 2^-48, far below float.
-      double total = 0;
-      for (std::size_t j = 0; j < 4 * D; ++j) total += h[j] + l[j];
-      H = kScale / total;
+      // Positive double lanes: their sum is good to 2^-48, far below float.
+      // Pairwise rather than in a loop: a chain of 48 dependent additions was
+      // a sixth of the time of a 1024-element row.
+      for (std::size_t j = 0; j < 4 * D; ++j) h[j] += l[j];
+      H = kScale / pairwise<4 * D>(h);
       L = 0;
     } else {
       inverse_of_sum(h, l, 4 * D, H, L);
@@ -232,6 +243,12 @@ struct Sums {
     hi = static_cast<typename O::T>(H);
     lo = static_cast<typename O::T>((H - static_cast<double>(hi)) + L);
   }
+};
+
+// hi + lo = 2^64 / sum: the factor of the scaling pass.
+template <class T>
+struct Scale {
+  T hi, lo;
 };
 
 template <class O>
@@ -267,8 +284,8 @@ inline void for_row(std::size_t n, F4&& f4, F1&& f1) {
 // errs, if `keep`); if `track`, also the maximum of x (the window test of a
 // row whose max was not known). A: accurate (exp_of, Sums).
 template <class O, Shift S, bool store, bool track, bool A = false, bool keep = true>
-Sums<O, A> sum_pass(const typename O::T* x, typename O::T* y, std::size_t n, const RowExp<O>& row,
-                    typename O::T* mx = nullptr, typename O::T* errs = nullptr) {
+Scale<typename O::T> sum_pass(const typename O::T* x, typename O::T* y, std::size_t n, const RowExp<O>& row,
+                              typename O::T* mx = nullptr, typename O::T* errs = nullptr) {
   using V = typename O::V;
   using M = typename O::M;
   constexpr std::size_t L = O::lanes;
@@ -307,7 +324,12 @@ Sums<O, A> sum_pass(const typename O::T* x, typename O::T* y, std::size_t n, con
         sums.add1(e);
       });
   if constexpr (track) *mx = O::reduce_max(O::max(m0, m1));
-  return sums;
+  // Inverted here, while the accumulators are in registers: returned through
+  // memory, reloading them as whole vectors stalled on store forwarding (a
+  // third of a 16-element row's time).
+  Scale<typename O::T> c;
+  sums.inverse(c.hi, c.lo);
+  return c;
 }
 
 // Pass 3: y = (e + err)(hi + lo) 2^-64, one rounding (see the top), e and
@@ -337,25 +359,48 @@ void scale_pass(const typename O::T* x, typename O::T* y, std::size_t n, const R
       return exp_of<O, S, A>(tail ? O::load_z(k, x + i) : O::load(x + i), row, k);
     }
   };
+  // Recomputing (beyond the cache), y goes out with streaming stores from
+  // its first vector-aligned element on: they skip reading y's lines before
+  // writing them, a quarter of the memory traffic. The head before it is
+  // masked, so every value is still computed the same way.
+  std::size_t head = 0;
+  bool stream = false;
+  if constexpr (!reload) {
+    const std::size_t a = reinterpret_cast<std::uintptr_t>(y) % sizeof(V);
+    stream = a % sizeof(T) == 0;
+    head = stream ? std::min(n, (sizeof(V) - a) % sizeof(V) / sizeof(T)) : 0;
+    if (head) O::store_m(y, O::first(head), scale(e_at(0, O::first(head), true)));
+  }
+  auto put = [&](std::size_t i, V v) {
+    if constexpr (!reload) {
+      if (stream) return O::stream(y + i, v);
+    }
+    O::store(y + i, v);
+  };
   for_row<O>(
-      n,
-      [&](std::size_t i) {
+      n - head,
+      [&](std::size_t j) {
+        const std::size_t i = j + head;
         const ExpErr<O> e0 = e_at(i, O::all(), false), e1 = e_at(i + L, O::all(), false);
         const ExpErr<O> e2 = e_at(i + 2 * L, O::all(), false), e3 = e_at(i + 3 * L, O::all(), false);
-        O::store(y + i, scale(e0));
-        O::store(y + i + L, scale(e1));
-        O::store(y + i + 2 * L, scale(e2));
-        O::store(y + i + 3 * L, scale(e3));
+        put(i, scale(e0));
+        put(i + L, scale(e1));
+        put(i + 2 * L, scale(e2));
+        put(i + 3 * L, scale(e3));
       },
-      [&](std::size_t i, M k, bool tail) { O::store_m(y + i, k, scale(e_at(i, k, tail))); });
+      [&](std::size_t j, M k, bool tail) {
+        const std::size_t i = j + head;
+        if (tail) O::store_m(y + i, k, scale(e_at(i, k, tail)));
+        else put(i, scale(e_at(i, k, tail)));
+      });
+  if (stream) O::stream_fence();  // the streamed stores are ordered before the caller reads y
 }
 
 template <class O, Shift S, bool reload, bool A>
 void softmax_known(const typename O::T* x, typename O::T* y, std::size_t n, const RowExp<O>& row,
                    typename O::T* errs) {
-  typename O::T hi, lo;
-  sum_pass<O, S, reload, false, A>(x, y, n, row, nullptr, errs).inverse(hi, lo);
-  scale_pass<O, S, reload, A>(x, y, n, row, hi, lo, errs);
+  const auto c = sum_pass<O, S, reload, false, A>(x, y, n, row, nullptr, errs);
+  scale_pass<O, S, reload, A>(x, y, n, row, c.hi, c.lo, errs);
 }
 
 // x and y share memory (in place, or overlapping).
@@ -376,11 +421,10 @@ void softmax_row(const typename O::T* x, typename O::T* y, std::size_t n, typena
     if (!reload || !overlap(x, y, n)) {
       const RowExp<O> guess(T(0));
       T mx;
-      T hi, lo;
-      sum_pass<O, Shift::none, reload, true, A>(x, y, n, guess, &mx, errs).inverse(hi, lo);
+      const auto c = sum_pass<O, Shift::none, reload, true, A>(x, y, n, guess, &mx, errs);
       const RowExp<O> row(mx);
       if (row.shift == Shift::none)
-        scale_pass<O, Shift::none, reload, A>(x, y, n, row, hi, lo, errs);
+        scale_pass<O, Shift::none, reload, A>(x, y, n, row, c.hi, c.lo, errs);
       else
         softmax_known<O, Shift::exact, reload, A>(x, y, n, row, errs);
       return;
