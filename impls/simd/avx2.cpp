@@ -147,23 +147,7 @@ struct F64 {
     return _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_castpd_si256(kbig), ec::F64::mantissa_bits));
   }
 
-  // The sum as s + c, s seeded with a power of two above every e, so that
-  // Fast2Sum is exact (three_pass.hpp); the seed comes off exactly at the end.
-  struct Acc {
-    static constexpr size_t width = lanes;
-    V s, c = _mm256_setzero_pd();
-    T seed;
-    explicit Acc(T sd) : s(_mm256_set1_pd(sd)), seed(sd) {}
-    void add(V e) {
-      const V t = _mm256_add_pd(s, e);
-      c = _mm256_add_pd(c, _mm256_sub_pd(e, _mm256_sub_pd(t, s)));
-      s = t;
-    }
-    void to_lanes(double* h, double* l) const {
-      _mm256_storeu_pd(h, _mm256_sub_pd(s, _mm256_set1_pd(seed)));
-      _mm256_storeu_pd(l, c);
-    }
-  };
+  using Acc = SeededSum<F64>;  // three_pass.hpp
 };
 
 }  // namespace

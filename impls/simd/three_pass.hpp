@@ -184,6 +184,27 @@ inline ExpErr<O> exp_of(typename O::V x, const RowExp<O>& row, typename O::M liv
   return {e, O::fma_z(keep, inner, pow2, O::sub(pow2, e))};
 }
 
+// The double sum of an ISA's double ops O (their Acc): s + c, s seeded with a
+// power of two above every e, so that Fast2Sum is exact (the partial sum
+// always has the larger exponent); the seed comes off exactly at the end.
+template <class O>
+struct SeededSum {
+  using V = typename O::V;
+  static constexpr std::size_t width = O::lanes;
+  V s, c;
+  typename O::T seed;
+  explicit SeededSum(typename O::T sd) : s(O::set1(sd)), c(O::set1(0)), seed(sd) {}
+  void add(V e) {
+    const V t = O::add(s, e);
+    c = O::add(c, O::sub(e, O::sub(t, s)));
+    s = t;
+  }
+  void to_lanes(double* h, double* l) const {
+    O::store(h, O::sub(s, O::set1(seed)));
+    O::store(l, c);
+  }
+};
+
 // The sum of N values added in pairs (short dependency chains).
 template <std::size_t N>
 inline double pairwise(const double* v) {
