@@ -148,7 +148,13 @@ inline ExpErr<O> exp_of(typename O::V x, const RowExp<O>& row, typename O::M liv
   using V = typename O::V;
   using T = typename O::T;
   using C = std::conditional_t<std::is_same_v<T, float>, ec::F32, ec::F64>;
-  V s = x, rl;
+  // Shift-free, x is clamped at the row's lower bound instead of masked
+  // there (a max on the adder instead of a compare on the multiplier, which
+  // is the busier unit): e at the bound is exp(-104) of the largest e at most,
+  // whose output rounds to 0 all the same. NaN x stays NaN (max returns its
+  // second operand). With the exact shift a compare stays: x - m of an
+  // infinite x would leave NaN in the TwoSum.
+  V s = S == Shift::none ? O::max(row.lower, x) : x, rl;
   const V kbig = [&] {
     if constexpr (S == Shift::exact) s = O::sub(x, row.m);
     return O::fma(s, O::set1(C::log2e), O::set1(C::magic_pow2));  // k + bias + 64 in the low bits
@@ -174,7 +180,7 @@ inline ExpErr<O> exp_of(typename O::V x, const RowExp<O>& row, typename O::M liv
   // same FMA with the result taken off gives that rounding's exact error.
   // This replaced scalef, three times the cost of an FMA on Zen 4.
   const V pow2 = O::exp2_bits(kbig);
-  const typename O::M keep = O::keep(s, row.lower, live);
+  const typename O::M keep = S == Shift::none ? live : O::keep(s, row.lower, live);
   const V e = O::fma_z(keep, inner, pow2, pow2);
   if constexpr (A) {  // TwoSum: inner + inner_err == rh + v, the error joins err
     const V b = O::sub(inner, rh);
