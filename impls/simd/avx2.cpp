@@ -55,11 +55,6 @@ struct F32 {
     return _mm_cvtss_f32(h);
   }
 
-  // s >= lower on the lanes of `live`; unordered, so NaN lanes stay live and
-  // carry NaN into the sum.
-  static M keep(V s, V lower, M live) {
-    return _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(s, lower, _CMP_NLT_UQ)), live);
-  }
   // v 2^d for integer-valued d <= 0 (twopass), d below -100 in two steps so
   // that only the last product can round (into the subnormals): each factor
   // is built in the exponent bits, 2^-127 standing for 0.
@@ -128,9 +123,6 @@ struct F64 {
     return _mm_cvtsd_f64(h);
   }
 
-  static M keep(V s, V lower, M live) {
-    return _mm256_and_si256(_mm256_castpd_si256(_mm256_cmp_pd(s, lower, _CMP_NLT_UQ)), live);
-  }
   static V pow2(V d) {
     const V t = add(max(d, set1(-1023.0)), set1(ec::F64::magic));
     return _mm256_castsi256_pd(_mm256_slli_epi64(

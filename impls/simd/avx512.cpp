@@ -59,9 +59,6 @@ struct F32 {
   static V max(V v, V acc) { return _mm512_max_ps(v, acc); }
   static T reduce_max(V v) { return _mm512_reduce_max_ps(v); }
 
-  // s >= lower on the lanes of `live`; unordered, so NaN lanes stay live and
-  // carry NaN into the sum.
-  static M keep(V s, V lower, M live) { return _mm512_mask_cmp_ps_mask(live, s, lower, _CMP_NLT_UQ); }
   // v 2^d for integer-valued d (twopass); v on the lanes of m, 0 elsewhere.
   static V scale2(V v, V d) { return _mm512_scalef_ps(v, d); }
   static V and_mask(V v, M m) { return _mm512_maskz_mov_ps(m, v); }
@@ -112,7 +109,6 @@ struct F64 {
   static V max(V v, V acc) { return _mm512_max_pd(v, acc); }
   static T reduce_max(V v) { return _mm512_reduce_max_pd(v); }
 
-  static M keep(V s, V lower, M live) { return _mm512_mask_cmp_pd_mask(live, s, lower, _CMP_NLT_UQ); }
   // v 2^d for integer-valued d (twopass); v on the lanes of m, 0 elsewhere.
   static V scale2(V v, V d) { return _mm512_scalef_pd(v, d); }
   static V and_mask(V v, M m) { return _mm512_maskz_mov_pd(m, v); }

@@ -36,6 +36,10 @@ struct F32 {
   static constexpr float magic_pow2 = 0x1.8p23f + 191.0f;
   static constexpr float tail = 104.0f;             // exp(-104) < 2^-150: rounds to 0
   static constexpr float window_lo = -27.0f, window_hi = 43.0f;
+  // Rows with m in (scaled_lo, scaled_hi) take exp(x) 2^(64 - k0): every x >= m
+  // - tail has |k| < 2^9 there (k ln2_hi exact); outside it x - m is exact
+  // (Sterbenz: m/2 <= x for m >= 2 tail, x >= 2m for m <= -tail).
+  static constexpr float scaled_lo = -104.0f, scaled_hi = 208.0f;
   static constexpr int scale_log2 = 64;             // e carries a factor 2^64
   static constexpr std::uint32_t exp_bias = 127;
   static constexpr int mantissa_bits = 23;
@@ -57,6 +61,7 @@ struct F64 {
   static constexpr double magic_pow2 = 0x1.8p52 + 1087.0;  // as for float: k + 1023 + 64 in the low bits
   static constexpr double tail = 745.5;  // exp(-745.5) < 2^-1075: rounds to 0
   static constexpr double window_lo = -7.0, window_hi = 400.0;
+  static constexpr double scaled_lo = -745.5, scaled_hi = 1491.0;  // |k| < 2^12 << 2^21
   static constexpr int scale_log2 = 64;
   static constexpr std::uint64_t exp_bias = 1023;
   static constexpr int mantissa_bits = 52;

@@ -34,7 +34,6 @@ template <> struct Traits<float> {
   using C = ec::F32;
   using U = std::uint32_t;
   static constexpr std::size_t B = 16;
-  static constexpr float t_bound = 0x1p-17f;  // ulp(104): |t| <= ulp(s)/2 above -tail
   static float q(float r) {  // Q(r) of exp_constants.hpp
     float p = C::c6 * r + C::c5;
     p = p * r + C::c4;
@@ -46,7 +45,6 @@ template <> struct Traits<double> {
   using C = ec::F64;
   using U = std::uint64_t;
   static constexpr std::size_t B = 8;
-  static constexpr double t_bound = 0x1p-43;  // ulp(746)
   static double q(double r) {
     double p = C::c11 * r + C::c10;
     p = p * r + C::c9;
@@ -60,41 +58,38 @@ template <> struct Traits<double> {
   }
 };
 
-// exp(x - c) 2^64 for x - c >= cut; below it (-inf included) a value so
-// small that e * (1/sum) rounds to exactly 0. NaN stays NaN. Exact: c = m,
-// m_neg = -m, x - m made exact by TwoSum; otherwise c = 0 (the shift-free
-// window, exp_constants.hpp) and m, m_neg are unused. cut is a value the
-// compiler cannot see through (see softmax()).
+// How a row takes its exponentials (three_pass.hpp, RowExp): none, e =
+// exp(x) 2^(64 - k0) with no subtraction; sub, e = exp(x - m) 2^64 where x - m
+// is exact (Sterbenz) for every x that matters. (A shift by every max with
+// x - m made exact by TwoSum was not monotone: see three_pass.hpp.)
+enum class Shift { none, sub };
+
+// exp(x - c) 2^(64 - k0) for x - c >= cut, c = 0 (none) or m; below the cut
+// (-inf included) a value so small that e * (1/sum) rounds to exactly 0. NaN
+// stays NaN. bias = exp_bias + 64 - k0, added to k in the exponent bits. cut
+// is a value the compiler cannot see through (see softmax()).
 // No branches and no masks: only selects between values already computed,
 // which the compiler turns into vector compares and blends (a select guarding
 // arithmetic, or a 64-bit integer mask, keeps GCC from vectorizing at SSE2).
 // err: what the final rounding of e took off (three_pass.hpp, ExpErr), with
 // A (accurate) also the rounding of inner; callers that do not read it let
 // the compiler drop it.
-template <bool Exact, bool A = false, class T>
-inline T exp_of(T x, T m, T m_neg, T cut, T& err) {
+template <Shift S, bool A = false, class T>
+inline T exp_of(T x, T m, T cut, typename Traits<T>::U bias, T& err) {
   using Tr = Traits<T>;
   using C = typename Tr::C;
   using U = typename Tr::U;
-  T s = x, tc = 0;
-  if constexpr (Exact) {
-    s = x - m;
-    // TwoSum: s + t == x - m exactly, so the exponential is of the exact difference.
-    const T b1 = s - x;
-    const T t = (x - (s - b1)) + (m_neg - b1);
-    // Clamp t to its largest legitimate size (a NaN t from x = -inf becomes finite).
-    const T t1 = t > -Tr::t_bound ? t : -Tr::t_bound;
-    tc = t1 < Tr::t_bound ? t1 : Tr::t_bound;
-  }
+  T s = x;
+  if constexpr (S == Shift::sub) s = x - m;
   // Clamp s to the cutoff (a NaN s is kept: the compare is false).
   const T sc = cut > s ? cut : s;
   const T kbig = sc * C::log2e + C::magic;  // k = round(s / ln 2) in the low bits
   const T k = kbig - C::magic;
   const T rh = sc - k * C::ln2_hi;  // exact
-  const T rl = tc - k * C::ln2_lo;
+  const T rl = -k * C::ln2_lo;
   const T r = rh + rl;
-  // 2^(k+64) in the exponent bits; the magic number's high bits shift out.
-  const U bits = (std::bit_cast<U>(kbig) + static_cast<U>(C::exp_bias + C::scale_log2)) << C::mantissa_bits;
+  // 2^(k - k0 + 64) in the exponent bits; the magic number's high bits shift out.
+  const U bits = (std::bit_cast<U>(kbig) + bias) << C::mantissa_bits;
   // 1 + (rh + (rl + r^2 Q(r))): the linear part without r's rounding.
   const T v = (r * r) * Tr::q(r) + rl;
   const T inner = rh + v;
@@ -107,10 +102,10 @@ inline T exp_of(T x, T m, T m_neg, T cut, T& err) {
   err = e_err * std::bit_cast<T>(bits);
   return p * std::bit_cast<T>(bits);
 }
-template <bool Exact, class T>
-inline T exp_of(T x, T m, T m_neg, T cut) {
+template <Shift S, class T>
+inline T exp_of(T x, T m, T cut, typename Traits<T>::U bias) {
   T unused;
-  return exp_of<Exact>(x, m, m_neg, cut, unused);
+  return exp_of<S>(x, m, cut, bias, unused);
 }
 
 // max(v, acc) as the hardware max instruction does it: a NaN v loses (the
@@ -175,20 +170,26 @@ struct ScaleF64 {
 // refuses to vectorize the loop.
 volatile double opaque_zero = 0.0;
 
-// How a row takes its exponentials (three_pass.hpp, RowExp): shift-free when
-// its max is in the window, else the exact shift by the max.
+// A row's reference (three_pass.hpp, RowExp): none for a max in (scaled_lo,
+// scaled_hi), sub outside it.
 template <class T>
 struct Row {
-  bool exact;
-  T m, m_neg, cut;
+  using C = typename Traits<T>::C;
+  using U = typename Traits<T>::U;
+  Shift shift;
+  T m, cut;
+  int k0;
+  U bias;       // exp_bias + 64 - k0
   double seed;  // double sums: a power of two above every e (Fast2Sum exact)
-  explicit Row(T mx, bool allow_free = true) {
-    using C = typename Traits<T>::C;
-    exact = !allow_free || !(mx >= C::window_lo && mx <= C::window_hi);  // NaN, +-inf: exact
-    m = exact ? mx : T(0);
-    m_neg = -m;
-    cut = (exact ? -C::tail : C::window_lo - C::tail) + static_cast<T>(opaque_zero);
-    const int top = exact ? 0 : static_cast<int>(std::floor(static_cast<double>(mx) * 1.4426950408889634));
+  explicit Row(T mx) {
+    const bool scaled = mx > C::scaled_lo && mx < C::scaled_hi;  // NaN, +-inf: sub
+    shift = scaled ? Shift::none : Shift::sub;
+    const double l2 = static_cast<double>(mx) * 1.4426950408889634;
+    k0 = scaled ? static_cast<int>(std::floor(l2 + 0.5)) : 0;
+    const int top = scaled ? static_cast<int>(std::floor(l2)) - k0 : 0;
+    m = scaled ? T(0) : mx;
+    cut = (scaled ? mx - C::tail : -C::tail) + static_cast<T>(opaque_zero);
+    bias = static_cast<U>(static_cast<U>(C::exp_bias + C::scale_log2) - static_cast<U>(static_cast<std::int64_t>(k0)));
     seed = std::is_same_v<T, float> ? 0.0 : std::ldexp(1.0, C::scale_log2 + top + 2);
   }
 };
@@ -251,7 +252,7 @@ T row_max(const T* x, std::size_t n) {
 
 // e = exp(x - c) 2^64 summed per lane, stored in y if Store. Loads of a block
 // happen before its stores, which keeps in place (y == x) right.
-template <bool Exact, bool Store, bool A = false, class T>
+template <Shift S, bool Store, bool A = false, class T>
 LaneSums<T> sum_pass(const T* x, T* y, std::size_t n, const Row<T>& row, T* errs = nullptr) {
   constexpr std::size_t B = Traits<T>::B;
   LaneSums<T> sums(row.seed);
@@ -260,7 +261,7 @@ LaneSums<T> sum_pass(const T* x, T* y, std::size_t n, const Row<T>& row, T* errs
     T xb[B], eb[B], rb[B];
     std::memcpy(xb, x + i, sizeof xb);
     for (std::size_t j = 0; j < B; ++j) {
-      eb[j] = exp_of<Exact, A>(xb[j], row.m, row.m_neg, row.cut, rb[j]);
+      eb[j] = exp_of<S, A>(xb[j], row.m, row.cut, row.bias, rb[j]);
       sums.add(j, eb[j], rb[j]);
     }
     if constexpr (Store) std::memcpy(y + i, eb, sizeof eb);
@@ -268,7 +269,7 @@ LaneSums<T> sum_pass(const T* x, T* y, std::size_t n, const Row<T>& row, T* errs
   }
   for (; i < n; ++i) {
     T err;
-    const T e = exp_of<Exact, A>(x[i], row.m, row.m_neg, row.cut, err);
+    const T e = exp_of<S, A>(x[i], row.m, row.cut, row.bias, err);
     if constexpr (Store) y[i] = e;
     if constexpr (Store) errs[i] = err;
     sums.add(0, e, err);
@@ -279,7 +280,7 @@ LaneSums<T> sum_pass(const T* x, T* y, std::size_t n, const Row<T>& row, T* errs
 // y = e / sum rounded once (e carries 2^64, so does sum); e reloaded from y
 // or recomputed from x. Accurate (A): y = (e + err) / sum, err from errs or
 // recomputed.
-template <bool Exact, bool Reload, bool A = false, bool Keep = true, class T>
+template <Shift S, bool Reload, bool A = false, bool Keep = true, class T>
 void scale_pass(const T* x, T* y, std::size_t n, const Row<T>& row, const LaneSums<T>& sums,
                 const T* errs = nullptr) {
   constexpr std::size_t B = Traits<T>::B;
@@ -292,7 +293,7 @@ void scale_pass(const T* x, T* y, std::size_t n, const Row<T>& row, const LaneSu
       std::memcpy(eb, (Reload ? y : x) + i, sizeof eb);
       if constexpr (Reload && Keep) std::memcpy(rb, errs + i, sizeof rb);
       for (std::size_t j = 0; j < B; ++j) {
-        if constexpr (!Reload) eb[j] = exp_of<Exact, A>(eb[j], row.m, row.m_neg, row.cut, rb[j]);
+        if constexpr (!Reload) eb[j] = exp_of<S, A>(eb[j], row.m, row.cut, row.bias, rb[j]);
         if constexpr (Keep) eb[j] = scale(eb[j], rb[j]);
         else eb[j] = scale(eb[j]);
       }
@@ -300,7 +301,7 @@ void scale_pass(const T* x, T* y, std::size_t n, const Row<T>& row, const LaneSu
     }
     for (; i < n; ++i) {
       T err = 0;
-      const T e = Reload ? y[i] : exp_of<Exact, A>(x[i], row.m, row.m_neg, row.cut, err);
+      const T e = Reload ? y[i] : exp_of<S, A>(x[i], row.m, row.cut, row.bias, err);
       if constexpr (Reload && Keep) err = errs[i];
       if constexpr (Keep) y[i] = scale(e, err);
       else y[i] = scale(e);
@@ -318,9 +319,9 @@ void scale_pass(const T* x, T* y, std::size_t n, const Row<T>& row, const LaneSu
   }
 }
 
-template <bool Exact, bool Reload, bool A, class T>
+template <Shift S, bool Reload, bool A, class T>
 void softmax_known(const T* x, T* y, std::size_t n, const Row<T>& row, T* errs) {
-  scale_pass<Exact, Reload, A>(x, y, n, row, sum_pass<Exact, Reload, A>(x, y, n, row, errs), errs);
+  scale_pass<S, Reload, A>(x, y, n, row, sum_pass<S, Reload, A>(x, y, n, row, errs), errs);
 }
 
 // Reload in cache (accurate: err stored in errs), recompute beyond.
@@ -330,50 +331,13 @@ void softmax(const T* x, T* y, std::size_t n) {
   T* errs = n * sizeof(T) <= kRecomputeBytes ? errs_scratch(y, n) : nullptr;
   const Row<T> row(row_max(x, n));
   const bool reload = n * sizeof(T) <= kRecomputeBytes;
-  if (row.exact) {
-    if (reload) softmax_known<true, true, A>(x, y, n, row, errs);
-    else softmax_known<true, false, A>(x, y, n, row, errs);
+  if (row.shift == Shift::sub) {
+    if (reload) softmax_known<Shift::sub, true, A>(x, y, n, row, errs);
+    else softmax_known<Shift::sub, false, A>(x, y, n, row, errs);
   } else {
-    if (reload) softmax_known<false, true, A>(x, y, n, row, errs);
-    else softmax_known<false, false, A>(x, y, n, row, errs);
+    if (reload) softmax_known<Shift::none, true, A>(x, y, n, row, errs);
+    else softmax_known<Shift::none, false, A>(x, y, n, row, errs);
   }
-}
-
-// The online normalizer (three_pass.hpp, online): per lane the running max
-// m and the sum d of exp(x - m), rescaled as m grows, then y recomputed.
-template <class T>
-void online(const T* x, T* y, std::size_t n) {
-  constexpr std::size_t B = Traits<T>::B;
-  if (n == 0) return;
-  const T lowest = std::numeric_limits<T>::lowest();  // not -inf: see three_pass.hpp
-  const T cut = -Traits<T>::C::tail + static_cast<T>(opaque_zero);
-  T m[B], d[B] = {};
-  for (std::size_t j = 0; j < B; ++j) m[j] = lowest;
-  auto step = [&](std::size_t j, T v) {
-    const T m_new = max_keep(v, m[j]);
-    const T rescale = exp_of<true>(m[j], m_new, -m_new, cut) * T(0x1p-64);
-    d[j] = d[j] * rescale + exp_of<true>(v, m_new, -m_new, cut);
-    m[j] = m_new;
-  };
-  std::size_t i = 0;
-  for (; i + B <= n; i += B) {
-    T xb[B];
-    std::memcpy(xb, x + i, sizeof xb);
-    for (std::size_t j = 0; j < B; ++j) step(j, xb[j]);
-  }
-  for (; i < n; ++i) step(0, x[i]);
-  T mx = lowest;
-  for (std::size_t j = 0; j < B; ++j) mx = max_keep(m[j], mx);
-  // The clamped exp gives -inf a tiny weight, not 0: a row of only -inf (and
-  // NaN) would come out uniform. It is NaN by the declared policy.
-  if (mx == lowest && std::none_of(x, x + n, [&](T v) { return v == lowest; })) {
-    std::fill(y, y + n, std::numeric_limits<T>::quiet_NaN());
-    return;
-  }
-  LaneSums<T> sums(0.0);
-  for (std::size_t j = 0; j < B; ++j)
-    sums.s[0] += static_cast<double>(d[j]) * static_cast<double>(exp_of<true>(m[j], mx, -mx, cut) * T(0x1p-64));
-  scale_pass<true, false, false, false>(x, y, n, Row<T>(mx, false), sums);
 }
 
 // Two passes with (mantissa, exponent) sums (three_pass.hpp, twopass).
@@ -414,6 +378,48 @@ inline void exp_parts(T x, T& p, T& k) {
   r = r - k * Rg::c2;
   if constexpr (Rg::c3 != 0) r = r - k * Rg::c3;
   p = T(1) + ((r * r) * Traits<T>::q(r) + r);
+}
+
+// The online normalizer (three_pass.hpp, online): per lane the running max
+// m, a reference 2^K from it and the sum d of exp(x) 2^(64 - K), rescaled
+// exactly by 2^(K_old - K_new) as m grows; then y recomputed. Rows whose max
+// is outside (scaled_lo, scaled_hi) take the vectorized kernel.
+template <class T>
+void online(const T* x, T* y, std::size_t n) {
+  using Tr = Traits<T>;
+  using C = typename Tr::C;
+  using U = typename Tr::U;
+  constexpr std::size_t B = Tr::B;
+  if (n == 0) return;
+  const T lowest = std::numeric_limits<T>::lowest();
+  const T floor_m = C::scaled_lo + static_cast<T>(opaque_zero);
+  auto k_of = [&](T mv) { return ((floor_m > mv ? floor_m : mv) * C::log2e + C::magic) - C::magic; };
+  T m[B], d[B] = {}, kr[B];
+  for (std::size_t j = 0; j < B; ++j) m[j] = lowest, kr[j] = k_of(lowest);
+  auto step = [&](std::size_t j, T v) {
+    const T m_new = max_keep(v, m[j]);
+    const T k_new = k_of(m_new);
+    const U bias = static_cast<U>(static_cast<U>(C::exp_bias + C::scale_log2) - static_cast<U>(static_cast<std::int64_t>(k_new)));
+    const T cut = (floor_m > m_new ? floor_m : m_new) - C::tail;
+    d[j] = scale2(d[j], kr[j] - k_new) + exp_of<Shift::none>(v, T(0), cut, bias);
+    m[j] = m_new;
+    kr[j] = k_new;
+  };
+  std::size_t i = 0;
+  for (; i + B <= n; i += B) {
+    T xb[B];
+    std::memcpy(xb, x + i, sizeof xb);
+    for (std::size_t j = 0; j < B; ++j) step(j, xb[j]);
+  }
+  for (; i < n; ++i) step(0, x[i]);
+  T mx = lowest;
+  for (std::size_t j = 0; j < B; ++j) mx = max_keep(m[j], mx);
+  if (!(mx > C::scaled_lo && mx < C::scaled_hi)) return softmax<false>(x, y, n);  // -inf, +inf rows too
+  const Row<T> row(mx);
+  LaneSums<T> sums(0.0);
+  for (std::size_t j = 0; j < B; ++j)
+    sums.s[0] += std::ldexp(static_cast<double>(d[j]), static_cast<int>(kr[j]) - row.k0);
+  scale_pass<Shift::none, false, false, false>(x, y, n, row, sums);
 }
 
 template <class T>
@@ -477,12 +483,12 @@ void online_f64(const double* x, double* y, std::size_t n) { online(x, y, n); }
 void twopass_f32(const float* x, float* y, std::size_t n) { twopass(x, y, n); }
 void twopass_f64(const double* x, double* y, std::size_t n) { twopass(x, y, n); }
 
-// exp(x) 2^64, as the softmax computes it on rows whose max is in the
-// window: the exp-only roofline probe.
+// exp(x) 2^64, as the softmax computes it on rows whose max is near 0: the
+// exp-only roofline probe.
 template <class T>
 void exp_only(const T* x, T* y, std::size_t n) {
   const Row<T> row{T(0)};
-  for (std::size_t i = 0; i < n; ++i) y[i] = exp_of<false>(x[i], row.m, row.m_neg, row.cut);
+  for (std::size_t i = 0; i < n; ++i) y[i] = exp_of<Shift::none>(x[i], row.m, row.cut, row.bias);
 }
 void exp_f32(const float* x, float* y, std::size_t n) { exp_only(x, y, n); }
 void exp_f64(const double* x, double* y, std::size_t n) { exp_only(x, y, n); }

@@ -1,7 +1,6 @@
 // The softmax kernels of the intrinsics paths (avx512.cpp, avx2.cpp), written
 // once over an ISA "ops" type O that supplies the vector type V, lane mask M,
-// loads/stores/arithmetic, keep (the lanes to compute), fma_z (an FMA zeroed
-// off a mask), exp2_bits (2^(k+64) from the exponent's magic-number sum),
+// loads/stores/arithmetic, fma_z (an FMA zeroed off a lane mask), exp2_bits (2^(k+64) from the exponent's magic-number sum),
 // scale2/and_mask (twopass) and the sum accumulator Acc.
 //
 // Deliberately in an anonymous namespace: each ISA translation unit that
@@ -9,8 +8,8 @@
 // instantiation can become a shared weak symbol (see avx512.cpp).
 //
 // vectorized (three_pass): m = max x (NaN ignored here: it reaches every
-// output through the sum); e_i = exp(x_i - c) 2^64 for a reference c of the
-// row (RowExp: 0 when m is in a window, else m), summed with the exact
+// output through the sum); e_i = exp(x_i) 2^(64 - k0) or exp(x_i - m) 2^64
+// (RowExp: always an exact argument), summed with the exact
 // rounding errors of the e_i (ExpErr, Sums); then y_i = fma(e_i, hi, e_i lo)
 // 2^-64 with hi + lo = 2^64/sum: one rounding each (y_i 2^64 is rounded in
 // the normal range, where e_i lo is still exact enough; taking 2^-64 off is
@@ -60,49 +59,69 @@ inline void inverse_of_sum(const double* h, const double* l, std::size_t lanes, 
   lo = l1 * kScale;
 }
 
-// The reference c that the exponent is taken from, chosen from the row's max m.
-// - none: c = 0, e = exp(x) 2^64 with no subtraction at all, so the argument
-//   is exact for free; for m in the window of exp_constants.hpp.
-// - exact: c = m, with x - m made exact by TwoSum (s + t == x - m).
-// Both are the exponential of the exact difference, so the accuracy is the
-// same; the first saves the five operations of the TwoSum.
-enum class Shift { none, exact };
+// How a row's exponentials are taken, chosen from its max m, so that the
+// argument of the polynomial is always exact and e a monotone function of x:
+// - none: e = exp(x) 2^(64 - k0), k0 = round(m log2 e): no subtraction at
+//   all. For m in (scaled_lo, scaled_hi) of exp_constants.hpp, where every
+//   x that matters (x >= m - tail) still has an exact reduction x - k ln 2.
+// - sub: e = exp(x - m) 2^64 for m outside that range: there x - m is exact
+//   (Sterbenz) for every x >= m - tail, and the rest round to 0 anyway.
+// These replaced a shift by every max with x - m made exact by TwoSum
+// (s + t), which was not monotone where x - m is inexact and the x finer
+// than r: r = rh + rl is rounded, and a change of t far below ulp(r) moved
+// it by a whole ulp (tests/exact_shift_order_test.cpp). They are also five
+// operations cheaper.
+enum class Shift { none, sub };
 
 template <class O>
 struct RowExp {
   using T = typename O::T;
   using V = typename O::V;
+  using W = std::conditional_t<std::is_same_v<T, float>, ec::F32, ec::F64>;
   Shift shift;
-  V m, m_neg;  // c and -c
-  V lower;     // s = x - c below this: the output rounds to 0, e = 0
+  V m;        // sub: m
+  V lower;     // the argument (x, or x - m) is clamped here: outputs below round to 0
+  V magic;     // W::magic_pow2 - k0: 2^(k - k0 + 64) from the bits (exp_of)
   T seed;      // a power of two above every e (double sums, below)
+  int k0 = 0;
 
   explicit RowExp(T mx) {
-    using W = std::conditional_t<std::is_same_v<T, float>, ec::F32, ec::F64>;
-    const bool free = mx >= W::window_lo && mx <= W::window_hi;  // false for NaN and +-inf
-    shift = free ? Shift::none : Shift::exact;
-    m = O::set1(free ? T(0) : mx);
-    m_neg = O::set1(free ? T(0) : -mx);
-    // exp(-104) < 2^-150 and exp(-745.5) < 2^-1075: those outputs round to 0.
-    // With c = 0 the bound does not depend on m (so that it can be applied
-    // before m is known): the window's lowest m minus the tail. Outputs
-    // between it and m - tail are computed and round to 0 all the same.
-    lower = O::set1(free ? W::window_lo - W::tail : -W::tail);
-    // e <= exp(m - c) 2^64 (1 + 2^-50) < 2^(64 + floor((m - c) log2 e) + 2).
-    const int top = free ? static_cast<int>(__builtin_floor(static_cast<double>(mx) * 1.4426950408889634)) : 0;
-    // (2^(64 + top + 2) in the exponent bits: ldexp is a library call, and
-    // this runs twice per row.)
-    seed = static_cast<T>(__builtin_bit_cast(double, static_cast<std::uint64_t>(1023 + ec::F32::scale_log2 + top + 2) << 52));
+    const bool scaled = mx > W::scaled_lo && mx < W::scaled_hi;  // false for NaN and +-inf
+    shift = scaled ? Shift::none : Shift::sub;
+    const double top = scaled ? __builtin_floor(static_cast<double>(mx) * 1.4426950408889634) : 0.0;
+    const int k0 = scaled ? static_cast<int>(__builtin_floor(static_cast<double>(mx) * 1.4426950408889634 + 0.5)) : 0;
+    set(scaled ? T(0) : mx, scaled ? mx - W::tail : -W::tail, k0, static_cast<int>(top) - k0);
   }
-  // The exact shift by a reference that may differ per lane (online).
-  static RowExp shifted_by(V mv) {
-    using W = std::conditional_t<std::is_same_v<T, float>, ec::F32, ec::F64>;
-    RowExp r(T(0));
-    r.shift = Shift::exact;
-    r.m = mv;
-    r.m_neg = O::sub(O::set1(T(0)), mv);
-    r.lower = O::set1(-W::tail);
+  // The fused max pass's guess (float): k0 = 0, and a lower bound that does
+  // not depend on m (it is not known yet): right for every m in the window
+  // [window_lo, window_hi], checked after the pass.
+  static RowExp guess() {
+    RowExp r;
+    r.shift = Shift::none;
+    r.set(T(0), W::window_lo - W::tail, 0, 0);  // the seed is for double sums: float's ignore it
     return r;
+  }
+  static bool fits_guess(T mx) { return mx >= W::window_lo && mx <= W::window_hi; }
+  // A reference per lane (online): k0 and the lower bound as vectors.
+  static RowExp per_lane(V k0, V low) {
+    RowExp r;
+    r.set(T(0), T(0), 0, 0);
+    r.shift = Shift::none;
+    r.lower = low;
+    r.magic = O::sub(O::set1(W::magic_pow2), k0);
+    return r;
+  }
+
+ private:
+  RowExp() = default;
+  // e <= 2^(64 + top) (1 + 2^-50) < seed = 2^(64 + top + 2), top the largest
+  // exponent of exp(m - c) 2^-k0; built in the bits (ldexp is a library call).
+  void set(T c, T low, int k, int top) {
+    k0 = k;
+    m = O::set1(c);
+    lower = O::set1(low);
+    magic = O::set1(W::magic_pow2 - static_cast<T>(k));
+    seed = static_cast<T>(__builtin_bit_cast(double, static_cast<std::uint64_t>(1023 + W::scale_log2 + top + 2) << 52));
   }
 };
 
@@ -130,8 +149,8 @@ inline typename O::V q_of(typename O::V r) {
   }
 }
 
-// e = exp(x - c) 2^64 on the lanes of `live` (0 elsewhere and below the row's
-// lower bound), and err, what the final rounding of e took off (e + err is
+// e = exp(x - c) 2^(64 - k0) on the lanes of `live` (0 elsewhere; x - c
+// clamped at the row's lower bound), and err, what the final rounding of e took off (e + err is
 // exp(x - c) 2^64 to the polynomial's accuracy). Summing e + err instead of e
 // leaves each output with its own e's rounding only: with the sum of the
 // rounded e, one dominant term's rounding would reach every output (up to
@@ -148,27 +167,15 @@ inline ExpErr<O> exp_of(typename O::V x, const RowExp<O>& row, typename O::M liv
   using V = typename O::V;
   using T = typename O::T;
   using C = std::conditional_t<std::is_same_v<T, float>, ec::F32, ec::F64>;
-  // Shift-free, x is clamped at the row's lower bound instead of masked
-  // there (a max on the adder instead of a compare on the multiplier, which
-  // is the busier unit): e at the bound is exp(-104) of the largest e at most,
-  // whose output rounds to 0 all the same. NaN x stays NaN (max returns its
-  // second operand). With the exact shift a compare stays: x - m of an
-  // infinite x would leave NaN in the TwoSum.
-  V s = S == Shift::none ? O::max(row.lower, x) : x, rl;
-  const V kbig = [&] {
-    if constexpr (S == Shift::exact) s = O::sub(x, row.m);
-    return O::fma(s, O::set1(C::log2e), O::set1(C::magic_pow2));  // k + bias + 64 in the low bits
-  }();
-  const V k = O::sub(kbig, O::set1(C::magic_pow2));
+  // The argument is clamped at the row's lower bound (a max on the adder,
+  // where a compare into a mask would take the busier multiply pipes): e
+  // there is exp(-tail) of the largest e at most, whose output rounds to 0
+  // all the same. NaN stays NaN (max returns its second operand).
+  const V s = O::max(row.lower, S == Shift::none ? x : O::sub(x, row.m));
+  const V kbig = O::fma(s, O::set1(C::log2e), row.magic);  // k - k0 + bias + 64 in the low bits
+  const V k = O::sub(kbig, row.magic);
   const V rh = O::fnma(k, O::set1(C::ln2_hi), s);  // exact
-  if constexpr (S == Shift::exact) {
-    // TwoSum: s + t == x - m exactly, so the exponential is of the exact difference.
-    const V b1 = O::sub(s, x);
-    const V t = O::add(O::sub(x, O::sub(s, b1)), O::sub(row.m_neg, b1));
-    rl = O::fnma(k, O::set1(C::ln2_lo), t);
-  } else {
-    rl = O::mul(k, O::set1(-C::ln2_lo));
-  }
+  const V rl = O::mul(k, O::set1(-C::ln2_lo));
   const V r = O::add(rh, rl);
   // 1 + (rh + (rl + r^2 Q(r))): the linear part is kept out of the rounding
   // of r and of Q, which makes e monotone in x (plain Horner is not, for
@@ -180,14 +187,13 @@ inline ExpErr<O> exp_of(typename O::V x, const RowExp<O>& row, typename O::M liv
   // same FMA with the result taken off gives that rounding's exact error.
   // This replaced scalef, three times the cost of an FMA on Zen 4.
   const V pow2 = O::exp2_bits(kbig);
-  const typename O::M keep = S == Shift::none ? live : O::keep(s, row.lower, live);
-  const V e = O::fma_z(keep, inner, pow2, pow2);
+  const V e = O::fma_z(live, inner, pow2, pow2);
   if constexpr (A) {  // TwoSum: inner + inner_err == rh + v, the error joins err
     const V b = O::sub(inner, rh);
     const V inner_err = O::add(O::sub(rh, O::sub(inner, b)), O::sub(v, b));
-    return {e, O::fma_z(keep, inner_err, pow2, O::fma(inner, pow2, O::sub(pow2, e)))};
+    return {e, O::fma_z(live, inner_err, pow2, O::fma(inner, pow2, O::sub(pow2, e)))};
   }
-  return {e, O::fma_z(keep, inner, pow2, O::sub(pow2, e))};
+  return {e, O::fma_z(live, inner, pow2, O::sub(pow2, e))};
 }
 
 // The double sum of an ISA's double ops O (their Acc): s + c, s seeded with a
@@ -430,6 +436,14 @@ void softmax_known(const typename O::T* x, typename O::T* y, std::size_t n, cons
   scale_pass<O, S, reload, A>(x, y, n, row, c.hi, c.lo, errs);
 }
 
+template <class O, bool reload, bool A>
+void softmax_by(const typename O::T* x, typename O::T* y, std::size_t n, const RowExp<O>& row, typename O::T* errs) {
+  if (row.shift == Shift::none)
+    softmax_known<O, Shift::none, reload, A>(x, y, n, row, errs);
+  else
+    softmax_known<O, Shift::sub, reload, A>(x, y, n, row, errs);
+}
+
 // x and y share memory (in place, or overlapping).
 template <class T>
 bool overlap(const T* x, const T* y, std::size_t n) {
@@ -441,27 +455,20 @@ template <class O, bool reload, bool A>
 void softmax_row(const typename O::T* x, typename O::T* y, std::size_t n, typename O::T* errs) {
   using T = typename O::T;
   // Float, x not overwritten before the end of pass 2: assume the window
-  // (shift-free exp, which needs no max) and check it with the max computed
-  // on the way; a row outside it starts again with the exact shift. Same
-  // values either way, so the result does not depend on where y is.
+  // (k0 = 0, which needs no max) and check it with the max computed on the
+  // way; a row outside it starts again. The e of the two ways differ by the
+  // exact factor 2^k0 (and the clamped ones, which never reach a sum of them),
+  // so the outputs are the same bits wherever y is.
   if constexpr (std::is_same_v<T, float>) {
     if (!reload || !overlap(x, y, n)) {
-      const RowExp<O> guess(T(0));
+      const RowExp<O> guess = RowExp<O>::guess();
       T mx;
       const auto c = sum_pass<O, Shift::none, reload, true, A>(x, y, n, guess, &mx, errs);
-      const RowExp<O> row(mx);
-      if (row.shift == Shift::none)
-        scale_pass<O, Shift::none, reload, A>(x, y, n, row, c.hi, c.lo, errs);
-      else
-        softmax_known<O, Shift::exact, reload, A>(x, y, n, row, errs);
-      return;
+      if (RowExp<O>::fits_guess(mx)) return scale_pass<O, Shift::none, reload, A>(x, y, n, guess, c.hi, c.lo, errs);
+      return softmax_by<O, reload, A>(x, y, n, RowExp<O>(mx), errs);
     }
   }
-  const RowExp<O> row(row_max<O>(x, n));
-  if (row.shift == Shift::none)
-    softmax_known<O, Shift::none, reload, A>(x, y, n, row, errs);
-  else
-    softmax_known<O, Shift::exact, reload, A>(x, y, n, row, errs);
+  softmax_by<O, reload, A>(x, y, n, RowExp<O>(row_max<O>(x, n)), errs);
 }
 
 // The vectorized softmax: reload in cache (err beside e in the per-thread
@@ -487,29 +494,39 @@ void accurate(const typename O::T* x, typename O::T* y, std::size_t n) {
 }
 
 // The online normalizer (Milakov and Gimelshein, 2018): one pass keeps, per
-// lane, the running max m and the sum d of exp(x - m), rescaling d by
-// exp(m_old - m_new) whenever m grows (here: every vector, without a branch,
-// so two exponentials per element); the lanes are merged the same way, then
-// a second pass recomputes exp(x - M) and scales it. The exponentials are
-// the exact-shift ones of three_pass (TwoSum), d is a plain running sum in T.
-// Lanes start at the lowest finite value rather than -inf, so that a lane
-// of -inf entries gives exp(-inf - m) = 0 rather than NaN.
+// lane, a running reference from the running max m and the sum d of the
+// exponentials relative to it, rescaling d whenever the reference grows; the
+// lanes are merged, then a second pass recomputes the exponentials and scales
+// them. The reference of a lane is 2^K, K = round(m log2 e) (m clamped below
+// at scaled_lo): e = exp(x) 2^(64 - K) is RowExp's subtraction-free
+// exponential (exact argument, monotone in x), and the rescale 2^(K_old -
+// K_new) is exact and costs no second exponential. The published rescale
+// exp(m_old - m_new), with x - m made exact by TwoSum, broke order where x - m
+// is inexact (tests/exact_shift_order_test.cpp). d is a plain running sum in
+// T. A row whose max is outside (scaled_lo, scaled_hi), or not finite, takes
+// the vectorized kernel (checked after the pass, like twopass).
 template <class O>
 void online(const typename O::T* x, typename O::T* y, std::size_t n) {
   using T = typename O::T;
   using V = typename O::V;
   using M = typename O::M;
+  using W = typename RowExp<O>::W;
   constexpr std::size_t L = O::lanes;
   if (n == 0) return;
   const V lowest = O::set1(sizeof(T) == 4 ? T(-__FLT_MAX__) : T(-__DBL_MAX__));
-  const V unscale = O::set1(static_cast<T>(1.0 / kScale));
+  const V floor_m = O::set1(W::scaled_lo), tail = O::set1(W::tail);
+  const V log2e = O::set1(W::log2e), magic = O::set1(W::magic);
+  auto k_of = [&](V m) { return O::sub(O::fma(O::max(floor_m, m), log2e, magic), magic); };
+  const V k_start = k_of(lowest);
   V m[4] = {lowest, lowest, lowest, lowest}, d[4] = {O::set1(0), O::set1(0), O::set1(0), O::set1(0)};
+  V kr[4] = {k_start, k_start, k_start, k_start};
   auto step = [&](int j, V v, M live) {
     const V m_new = O::max(v, m[j]);  // NaN v: ignored here, reaches d through exp
-    const RowExp<O> row = RowExp<O>::shifted_by(m_new);
-    const V rescale = O::mul(exp_of<O, Shift::exact>(m[j], row, O::all()).e, unscale);
-    d[j] = O::fma(d[j], rescale, exp_of<O, Shift::exact>(v, row, live).e);
+    const V k_new = k_of(m_new);
+    const RowExp<O> row = RowExp<O>::per_lane(k_new, O::sub(O::max(floor_m, m_new), tail));
+    d[j] = O::add(O::scale2(d[j], O::sub(kr[j], k_new)), exp_of<O, Shift::none>(v, row, live).e);
     m[j] = m_new;
+    kr[j] = k_new;
   };
   for_row<O>(
       n,
@@ -519,20 +536,22 @@ void online(const typename O::T* x, typename O::T* y, std::size_t n) {
         step(2, O::load(x + i + 2 * L), O::all());
         step(3, O::load(x + i + 3 * L), O::all());
       },
-      [&](std::size_t i, M k, bool tail) { step(3, tail ? O::load_or(k, x + i, lowest) : O::load(x + i), k); });
-  // Merge: M = max over lanes, D = sum of d exp(m - M), in double.
+      [&](std::size_t i, M k, bool tail_mask) { step(3, tail_mask ? O::load_or(k, x + i, lowest) : O::load(x + i), k); });
   const T mx = O::reduce_max(O::max(O::max(m[0], m[1]), O::max(m[2], m[3])));
-  const RowExp<O> row = RowExp<O>::shifted_by(O::set1(mx));
+  if (!(mx > W::scaled_lo && mx < W::scaled_hi)) return three_pass<O>(x, y, n);  // -inf, +inf rows too
+  // Merge: D = sum of d 2^(K - k0) in double, k0 the row's (RowExp).
+  const RowExp<O> row(mx);
   double total = 0;
   for (int j = 0; j < 4; ++j) {
-    T dl[L], sl[L];
+    T dl[L], kl[L];
     O::store(dl, d[j]);
-    O::store(sl, O::mul(exp_of<O, Shift::exact>(m[j], row, O::all()).e, unscale));
-    for (std::size_t l = 0; l < L; ++l) total += static_cast<double>(dl[l]) * static_cast<double>(sl[l]);
+    O::store(kl, kr[j]);
+    for (std::size_t l = 0; l < L; ++l)
+      total += __builtin_ldexp(static_cast<double>(dl[l]), static_cast<int>(kl[l]) - row.k0);
   }
   const double inv = kScale / total;  // 2^64 / D
   const T hi = static_cast<T>(inv), lo = static_cast<T>(inv - static_cast<double>(hi));
-  scale_pass<O, Shift::exact, false, false, false>(x, y, n, row, hi, lo);
+  scale_pass<O, Shift::none, false, false, false>(x, y, n, row, hi, lo);
 }
 
 // Two passes with (mantissa, exponent) sums (Dukhan and Ablavatski, 2020):
@@ -647,7 +666,7 @@ template <class O>
 void exp_only(const typename O::T* x, typename O::T* y, std::size_t n) {
   using V = typename O::V;
   constexpr std::size_t L = O::lanes;
-  const RowExp<O> row(typename O::T(0));
+  const RowExp<O> row = RowExp<O>::guess();
   std::size_t i = 0;
   for (; i + 2 * L <= n; i += 2 * L) {
     const V e0 = exp_of<O, Shift::none>(O::load(x + i), row, O::all()).e;
