@@ -5,6 +5,8 @@
 #include <set>
 #include <sstream>
 
+#include "lab/report/targets.hpp"
+
 namespace smx {
 namespace {
 
@@ -64,6 +66,11 @@ void context_section(std::ostream& out, const BenchResults& results) {
     if (l.capacity) levels += (levels.empty() ? "" : ", ") + l.name + " " + bytes_text(l.capacity);
   out << "| caches (per core) | " << levels << " |\n";
   out << "| ISA | " << value_of(results, "isa") << "; vectorized kernels dispatch to " << value_of(results, "kernel_isa")
+      << " |\n";
+  std::string peers;  // the shipped libraries this run compared against; none when they were not built
+  for (const std::string& impl : impl_names(results))
+    if (impl.starts_with("peer.")) peers.append(peers.empty() ? "`" : ", `").append(impl).append("`");
+  out << "| peers | " << (peers.empty() ? std::string("none in this run: every comparison with a peer is not measured") : peers)
       << " |\n";
   out << "| compiler | " << value_of(results, "compiler") << " |\n";
   out << "| build | " << value_of(results, "build") << " |\n";
@@ -322,6 +329,7 @@ std::string bench_markdown(const BenchResults& results, const Roofline& roofline
       << " at the start: read every difference against its spread.\n\n";
   warnings(out, results);
   context_section(out, results);
+  targets_section(out, evaluate_targets(results, roofline));
   headline_section(out, results, roofline, baseline);
   probes_section(out, results, roofline);
   if (!figures.empty()) {
