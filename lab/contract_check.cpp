@@ -40,7 +40,10 @@ std::string over_budget(std::string_view kind, double got, double budget) {
 }  // namespace
 
 template <class T> Expected<T> expected_softmax(std::span<const T> x) {
-  Expected<T> e{std::vector<T>(x.size()), std::vector<long double>(x.size()), metrics::x_order(x)};
+  // The order first: its sort's buffers are freed before the reference's
+  // outputs are made (at 2^24 elements, 256 MiB less at the peak).
+  std::vector<std::uint32_t> order = metrics::x_order(x);
+  Expected<T> e{std::vector<T>(x.size()), std::vector<long double>(x.size()), std::move(order)};
   ref::softmax<T>(x, e.rounded, e.exact);
   return e;
 }

@@ -171,10 +171,19 @@ Stats fast_softmax(std::span<const T> x, const RowScan<T>& scan, std::span<T> ou
   // the smallest subnormal, relative to S >= 1; counted in the bound.
   const long double cut = want_value ? -exp_pair_max_arg : zero_below;
 
-  thread_local std::vector<LdPair> scratch;  // per thread: no allocation per row once warm
-  if (scratch.size() < n) scratch.resize(n);
-  LdPair* e = scratch.data();
-  const SumS1 sum = sum_s1<T, true>(x, scan, cut, e, tb);
+  // The exponentials, 32 bytes each, kept from the sum for the quotients:
+  // per thread and reused, so rows allocate nothing once warm. Past 2^20
+  // they are computed again instead (the same function of the same
+  // arguments, so the same values): stored, 2^24 of them held 512 MiB.
+  constexpr std::size_t stored_up_to = std::size_t{1} << 20;
+  const bool stored = n <= stored_up_to;
+  thread_local std::vector<LdPair> scratch;
+  if (stored && scratch.size() < n) scratch.resize(n);
+  const SumS1 sum = stored ? sum_s1<T, true>(x, scan, cut, scratch.data(), tb) : sum_s1<T, false>(x, scan, cut, nullptr, tb);
+  const auto exp_of = [&](std::size_t i, const LdPair& d) -> LdPair {
+    if (stored) return scratch[i];
+    return i == scan.jmax ? LdPair{1.0L, 0} : exp_pair(d.hi, d.lo, tb);  // as sum_s1 has it
+  };
 
   const LdPair s0 = two_sum(1.0L, sum.s1.hi);
   const LdPair S = fast_two_sum(s0.hi, s0.lo + sum.s1.lo);  // div_pair wants |lo| <= ulp(hi)
@@ -202,12 +211,13 @@ Stats fast_softmax(std::span<const T> x, const RowScan<T>& scan, std::span<T> ou
       ++st.special;
       continue;
     }
+    const LdPair e = exp_of(i, d);
     LdPair y;
     if constexpr (exact_quotient) {
-      y = div_pair(e[i], S);
+      y = div_pair(e, S);
     } else {
-      const long double q = e[i].hi / S.hi;
-      y = {q, (e[i].lo - q * S.lo) / S.hi};
+      const long double q = e.hi / S.hi;
+      y = {q, (e.lo - q * S.lo) / S.hi};
     }
     if (want_value) value[i] = y.hi + y.lo;
     if (d.hi < zero_below) {

@@ -147,6 +147,42 @@ TEST_CASE("bench: the full plan has every implementation, dtype, family and size
   CHECK(exps == 2 * std::size(sizes));
 }
 
+TEST_CASE("bench: the quick plan times issue 6's sizes; 2^24 only for the kernels' entries and the peers", "[bench]") {
+  std::set<std::string> quick;
+  for (const BenchCase& c : bench_plan({.preset = Preset::quick})) quick.insert(bench_name(c.id));
+  const auto has = [&](const Impl& impl, Dtype d, std::size_t n) {
+    return quick.count(bench_name({Kind::softmax, d, std::string(impl.name), "normal", n, 0, 0, false})) > 0;
+  };
+  struct Row {
+    std::string_view impl;
+    bool in_cache_f64, out_of_cache;
+  };
+  const Row table[] = {
+      {"vectorized", true, true},           {"accurate", true, true},   {"twopass", true, true},
+      {"online", true, true},               {"peer.torch", true, true}, {"peer.onednn", false, true},
+      {"vectorized.avx512", true, false},  // an ISA path: 2^22 is its out-of-cache size
+      {"stable", true, false},
+  };
+  for (const Row& t : table) {
+    const Impl* impl = find(t.impl);
+    REQUIRE(impl);
+    if (!impl->available()) continue;  // a peer not built, a CPU without AVX-512
+    CAPTURE(t.impl);
+    for (const std::size_t n : {1024, 32000, 128256}) {
+      CHECK(has(*impl, Dtype::f32, n));
+      if (t.in_cache_f64) CHECK(has(*impl, Dtype::f64, n));
+    }
+    CHECK(has(*impl, Dtype::f32, 4194304));
+    CHECK(has(*impl, Dtype::f32, 16777216) == t.out_of_cache);
+    CHECK_FALSE(has(*impl, Dtype::f64, 16777216));
+  }
+  for (const std::size_t n : {1024, 32000, 128256, 16777216})
+    CHECK(quick.count(bench_name({Kind::exp, Dtype::f32, "", "", n, 0, 0, false})));
+  CHECK(quick.count(bench_name({Kind::softmax, Dtype::f32, "vectorized", "normal", 32000, 64, 1, false})));  // 2M elements
+  CHECK(quick.count(bench_name({Kind::softmax, Dtype::f32, "vectorized", "normal", 32000, 64, 2, false})));
+  CHECK(quick.count(bench_name({Kind::copy, Dtype::f32, "", "", memory_levels().back().copy_bytes, 0, 0, false})));
+}
+
 TEST_CASE("bench: every benchmark of the full preset runs once at a tiny size", "[bench]") {
   const std::vector<BenchCase> plan = bench_plan({.preset = Preset::full, .max_elements = 64});
   std::set<std::string> names;

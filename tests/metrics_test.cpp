@@ -1,7 +1,10 @@
 // Error metrics on hand-made cases whose answers are known (DESIGN.md definitions).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "reference/exact_sum.hpp"
@@ -70,6 +73,77 @@ TEST_CASE("metrics: order violations and tie mismatches count pairs", "[metrics]
     CHECK(order_violations<float>(t.x, t.y) == t.order);
     CHECK(tie_mismatches<float>(t.x, t.y) == t.ties);
   }
+}
+
+// x_order's specification: the indices of the non-NaN entries in
+// std::stable_sort order of x (equal values, -0 and +0 among them, in index order).
+template <class T> std::vector<std::uint32_t> stable_sorted(const std::vector<T>& x) {
+  std::vector<std::uint32_t> idx;
+  for (std::uint32_t i = 0; i < x.size(); ++i)
+    if (!std::isnan(x[i])) idx.push_back(i);
+  std::stable_sort(idx.begin(), idx.end(), [&](std::uint32_t a, std::uint32_t b) { return x[a] < x[b]; });
+  return idx;
+}
+
+TEST_CASE("metrics: the x order is x's stable sort order", "[metrics]") {
+  const float tiny = std::numeric_limits<float>::denorm_min(), big = std::numeric_limits<float>::max();
+  const std::vector<std::vector<float>> table = {
+      {},
+      {NAN},
+      {3, 1, 2},
+      {0.0f, -0.0f, 0.0f, -0.0f, 1, -1},                   // -0 == +0: index order
+      {INFINITY, -INFINITY, big, -big, tiny, -tiny, 0, NAN, 1e-40f, -1e-40f},
+      {2, 2, 1, 1, NAN, 2, 1},
+  };
+  for (const std::vector<float>& x : table) {
+    CAPTURE(x);
+    CHECK(x_order<float>(x) == stable_sorted(x));
+    const std::vector<double> xd(x.begin(), x.end());
+    CHECK(x_order<double>(xd) == stable_sorted(xd));
+  }
+  // Many ties and every exponent, past the radix sort's digit boundaries.
+  std::vector<float> f(100000);
+  std::vector<double> d(f.size());
+  std::uint64_t state = 1;
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    const auto bits = static_cast<std::uint32_t>(state >> 32);
+    f[i] = i % 3 ? std::bit_cast<float>(bits) : static_cast<float>(bits % 50);
+    d[i] = i % 3 ? std::bit_cast<double>(state) : static_cast<double>(bits % 50) - 25;
+  }
+  CHECK(x_order<float>(f) == stable_sorted(f));
+  CHECK(x_order<double>(d) == stable_sorted(d));
+}
+
+TEST_CASE("metrics: a row's order and tie counts are the pairs counted directly", "[metrics]") {
+  struct Row { std::vector<float> x, y; };
+  const Row table[] = {
+      {{1, 2, 3}, {0.1f, 0.3f, 0.2f}},
+      {{3, 2, 1}, {0.1f, 0.2f, 0.3f}},
+      {{1, 1, 1, 2}, {0.2f, 0.2f, 0.3f, 0.5f}},
+      {{1, 1, 2, 2}, {0.3f, 0.1f, 0.2f, 0.2f}},
+      {{0, NAN, 1}, {0.2f, 0.5f, 0.1f}},
+      {{1, 1, 0}, {NAN, 0.4f, 0.2f}},
+      {{1, 2, 3}, {0.1f, 0.2f, 0.7f}},  // neither
+  };
+  for (const Row& t : table) {
+    CAPTURE(t.x, t.y);
+    const std::vector<long double> r(t.x.size(), 0.25L);
+    const std::vector<float> rn(t.x.size(), 0.25f);
+    const RowMetrics m = row_metrics<float>(t.x, t.y, rn, r);
+    CHECK(m.order_violations == order_violations<float>(t.x, t.y));
+    CHECK(m.tie_mismatches == tie_mismatches<float>(t.x, t.y));
+  }
+  // A row longer than the gather's block, one violation at its very end.
+  std::vector<float> x(5000), y(5000);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i % 2500), y[i] = x[i];
+  y[2499] = -1;  // the largest x, with the smallest y
+  const std::vector<long double> r(x.size(), 0.25L);
+  const std::vector<float> rn(x.size(), 0.25f);
+  const RowMetrics m = row_metrics<float>(x, y, rn, r);
+  CHECK(m.order_violations == order_violations<float>(x, y));
+  CHECK(m.order_violations > 0);
+  CHECK(m.tie_mismatches == 1);
 }
 
 TEST_CASE("metrics: a row's metrics", "[metrics]") {

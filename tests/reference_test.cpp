@@ -398,6 +398,31 @@ TEMPLATE_TEST_CASE("reference: the fast tier agrees with the multiprecision tier
   CHECK(mismatches == 0);
 }
 
+TEMPLATE_TEST_CASE("reference: a long row (exponentials computed again, not stored) gives what a short one does",
+                   "", float, double) {
+  // Past 2^20 entries the fast tier recomputes each exponential for its
+  // quotient instead of storing it. -inf entries add exactly 0 to the sum,
+  // so the finite entries of a long row spread among -inf ones must come out
+  // bit for bit as the same entries alone in a short row (stored path).
+  using T = TestType;
+  const std::vector<T> finite = {T(0.5), T(-3), T(2.25), T(2.25), T(-40), T(1) / 3, T(-0.0)};
+  const std::size_t n = (std::size_t{1} << 20) + 3;
+  std::vector<T> x(n, -std::numeric_limits<T>::infinity());
+  std::vector<std::size_t> at;
+  for (std::size_t k = 0; k < finite.size(); ++k) at.push_back(k * (n / finite.size()) + 1);
+  for (std::size_t k = 0; k < finite.size(); ++k) x[at[k]] = finite[k];
+  std::vector<T> y(n), y_short(finite.size());
+  std::vector<long double> v(n), v_short(finite.size());
+  smx::ref::softmax<T>(x, y, v);
+  smx::ref::softmax<T>(finite, y_short, v_short);
+  for (std::size_t k = 0; k < finite.size(); ++k) {
+    CAPTURE(k);
+    CHECK(same(y[at[k]], y_short[k]));
+    CHECK(v[at[k]] == v_short[k]);
+  }
+  CHECK(std::count(y.begin(), y.end(), T(0)) == static_cast<std::ptrdiff_t>(n - finite.size()));
+}
+
 TEMPLATE_TEST_CASE("reference: the fast tier decides almost every output", "", float, double) {
   using T = TestType;
   std::mt19937_64 g(5);

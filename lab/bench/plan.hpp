@@ -1,6 +1,6 @@
 // Which benchmarks exist: every available implementation x dtype x family x
 // n, the batched shapes at 1 and 2 threads, and the roofline probes, for the
-// full preset or the quick one (a representative subset within 3 minutes).
+// full preset or the quick one (a representative subset within about 4 minutes).
 #pragma once
 
 #include <cstddef>

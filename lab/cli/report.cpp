@@ -9,6 +9,7 @@
 #include "lab/report/bench_figures.hpp"
 #include "lab/report/bench_json.hpp"
 #include "lab/report/bench_markdown.hpp"
+#include "lab/report/targets.hpp"
 
 namespace smx::cli::commands {
 namespace {
@@ -41,6 +42,8 @@ int run_report_command(const Args& args, Io& io) {
   io.out << "report: " << results.results.size() << " benchmarks from " << in.string() << "; wrote "
          << (out_dir / "benchmarks.md").string() << " and " << figures.size() << " figures in "
          << (out_dir / "figures").string() << "\n";
+  // The targets' tally, so a run without the peers does not pass for one that meets them.
+  io.out << "report: issue 6 targets: " << targets_summary(evaluate_targets(results, roofline)) << "\n";
   return 0;
 }
 
@@ -53,7 +56,8 @@ Command report() {
       .synopsis = "report [--in FILE] [--out DIR] [--baseline NAME]",
       .description =
           "Renders the JSON of `softmax-lab bench` into benchmarks.md: context and warnings (CPU scaling,\n"
-          "debug library), a headline table, the roofline probes, every result per size class (where\n"
+          "debug library), issue 6's speed targets (met, not met with the distance, or not measured\n"
+          "with the reason), a headline table, the roofline probes, every result per size class (where\n"
           "the working set lives: L1, L2, L3, DRAM) with median, min and CV of the repetitions, the\n"
           "speedup against the baseline (\"no difference resolved\" where the spreads overlap) and the\n"
           "fraction of the roofline bound, FTZ/DAZ and thread comparisons, and the benchmarks skipped by\n"

@@ -5,6 +5,8 @@
 #include <set>
 #include <sstream>
 
+#include "lab/report/targets.hpp"
+
 namespace smx {
 namespace {
 
@@ -65,6 +67,11 @@ void context_section(std::ostream& out, const BenchResults& results) {
   out << "| caches (per core) | " << levels << " |\n";
   out << "| ISA | " << value_of(results, "isa") << "; vectorized kernels dispatch to " << value_of(results, "kernel_isa")
       << " |\n";
+  std::string peers;  // the shipped libraries this run compared against; none when they were not built
+  for (const std::string& impl : impl_names(results))
+    if (impl.starts_with("peer.")) peers.append(peers.empty() ? "`" : ", `").append(impl).append("`");
+  out << "| peers | " << (peers.empty() ? std::string("none in this run: every comparison with a peer is not measured") : peers)
+      << " |\n";
   out << "| compiler | " << value_of(results, "compiler") << " |\n";
   out << "| build | " << value_of(results, "build") << " |\n";
   out << "| libraries |";
@@ -93,7 +100,7 @@ std::vector<std::size_t> headline_sizes(const BenchResults& results, Dtype d) {
   for (const BenchResult& r : results.results)
     if (r.id.kind == BenchId::Kind::softmax && !r.id.rows && r.id.family == "normal" && !r.id.ftz && r.id.dtype == d)
       all.insert(r.id.n);
-  const std::set<std::size_t> preferred = {256, 4096, 32000, 151936, 1048576, 4194304, 67108864};
+  const std::set<std::size_t> preferred = {256, 1024, 32000, 128256, 1048576, 16777216, 67108864};  // issue 6's sizes
   std::vector<std::size_t> out;
   for (std::size_t n : all)
     if (all.size() <= 7 || preferred.count(n)) out.push_back(n);
@@ -322,6 +329,7 @@ std::string bench_markdown(const BenchResults& results, const Roofline& roofline
       << " at the start: read every difference against its spread.\n\n";
   warnings(out, results);
   context_section(out, results);
+  targets_section(out, evaluate_targets(results, roofline));
   headline_section(out, results, roofline, baseline);
   probes_section(out, results, roofline);
   if (!figures.empty()) {

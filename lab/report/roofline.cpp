@@ -25,23 +25,26 @@ const MemoryLevel& Roofline::level_of_row(Dtype d, std::size_t n) const {
   return level_of(2 * n * element_bytes(d), levels);
 }
 
+std::optional<double> Roofline::memory_seconds(Dtype d, std::size_t n) const {
+  const auto bw = copy_bandwidth.find(level_of_row(d, n).name);
+  if (bw == copy_bandwidth.end()) return std::nullopt;
+  return softmax_accesses_per_element * static_cast<double>(n * element_bytes(d)) / bw->second;
+}
+
 std::optional<double> Roofline::bound_seconds(Dtype d, std::size_t n) const {
   const auto exp = exp_seconds.find({d, n});
-  const auto bw = copy_bandwidth.find(level_of_row(d, n).name);
-  if (exp == exp_seconds.end() && bw == copy_bandwidth.end()) return std::nullopt;
-  double bound = exp == exp_seconds.end() ? 0 : exp->second;
-  if (bw != copy_bandwidth.end())
-    bound = std::max(bound, softmax_accesses_per_element * static_cast<double>(n * element_bytes(d)) / bw->second);
-  return bound;
+  const auto memory = memory_seconds(d, n);
+  if (exp == exp_seconds.end() && !memory) return std::nullopt;
+  return std::max(exp == exp_seconds.end() ? 0 : exp->second, memory.value_or(0));
 }
 
 std::string Roofline::binding(Dtype d, std::size_t n) const {
   const auto exp = exp_seconds.find({d, n});
-  const auto bw = copy_bandwidth.find(level_of_row(d, n).name);
-  const std::string memory = "memory (" + level_of_row(d, n).name + ")";
-  if (exp == exp_seconds.end()) return bw == copy_bandwidth.end() ? "-" : memory;
-  if (bw == copy_bandwidth.end()) return "exp";
-  return exp->second >= softmax_accesses_per_element * static_cast<double>(n * element_bytes(d)) / bw->second ? "exp" : memory;
+  const auto memory = memory_seconds(d, n);
+  const std::string memory_name = "memory (" + level_of_row(d, n).name + ")";
+  if (exp == exp_seconds.end()) return memory ? memory_name : "-";
+  if (!memory) return "exp";
+  return exp->second >= *memory ? "exp" : memory_name;
 }
 
 }  // namespace smx

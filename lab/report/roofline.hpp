@@ -21,6 +21,9 @@ struct Roofline {
   std::map<std::pair<Dtype, std::size_t>, double> exp_seconds;  // (dtype, n) -> exp-only probe, median
 
   const MemoryLevel& level_of_row(Dtype d, std::size_t n) const;  // where 2n elements fit
+  // Seconds 2 reads + 1 write per element of one row of n take at the copy
+  // bandwidth of the level the row lives in; nullopt without that probe.
+  std::optional<double> memory_seconds(Dtype d, std::size_t n) const;
   // Seconds the bound allows one row of n; nullopt without the probes to say.
   std::optional<double> bound_seconds(Dtype d, std::size_t n) const;
   // Which term binds: "exp" or "memory (L2)".
