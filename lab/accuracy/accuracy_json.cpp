@@ -3,6 +3,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "lab/csv.hpp"
+
 namespace smx {
 namespace {
 
@@ -93,13 +95,7 @@ std::string accuracy_csv(const AccuracyRun& run) {
       out << sep;
       sep = ",";
       if (value.is_string()) {
-        std::string s = value.get<std::string>();
-        if (s.find_first_of(",\"\n") != std::string::npos) {
-          std::string q = "\"";
-          for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-          s = q + "\"";
-        }
-        out << s;
+        out << csv_field(value.get<std::string>());
       } else if (!value.is_null()) {
         out << value.dump();
       }

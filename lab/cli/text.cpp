@@ -36,17 +36,6 @@ std::string quote(std::string_view text, std::size_t max_chars) {
   return out;
 }
 
-std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
 std::size_t display_width(std::string_view text) {
   // Every byte except UTF-8 continuation bytes (10xxxxxx) starts a code point.
   return static_cast<std::size_t>(

@@ -1,5 +1,5 @@
 // Small text helpers shared by the commands: quoting user input into error
-// messages, CSV fields and aligned tables.
+// messages and aligned tables (CSV fields: lab/csv.hpp).
 #pragma once
 
 #include <cstddef>
@@ -22,9 +22,6 @@ std::string cat(std::initializer_list<std::string_view> pieces);
 // stay one line) and long input cut short, so garbage input gives a readable
 // line, not a megabyte.
 std::string quote(std::string_view text, std::size_t max_chars = 40);
-
-// An RFC 4180 field: quoted when it holds a comma, quote or line break.
-std::string csv_field(std::string_view text);
 
 // Columns on a terminal: UTF-8 code points, not bytes ("1·n" is 3 wide).
 std::size_t display_width(std::string_view text);
