@@ -87,7 +87,10 @@ void batch(const T* x, std::size_t ldx, T* y, std::size_t ldy, std::size_t rows,
 // flushed: worst 120 ulp (f32), 15 (f64). ATEN_CPU_CAPABILITY=avx512 stays
 // within this (worst 857 ulp f32, 4750 f64); =default (no AVX2) needs the f32
 // base of 5 (4.8 ulp on an "llm" row of n = 61 in the conformance tests).
-constexpr Budget kBudget{.f32 = {5, 0.011, 1}, .f64 = {6, 0.02, 1}};
+// A row of 2^16 nearly equal values below its max (tests/exact_shift_order_
+// test.cpp) needs more: 1166 ulp f32 (0.0177·n), 3035 f64 (0.046·n); the n
+// terms are rounded up from those.
+constexpr Budget kBudget{.f32 = {5, 0.022, 1}, .f64 = {6, 0.055, 1}};
 
 }  // namespace
 

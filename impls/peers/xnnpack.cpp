@@ -89,8 +89,10 @@ void row(const float* x, float* y, std::size_t n) { run(x, n, y, n, 1, n, 1); }
 // kernels XNNPACK picks for this CPU) and on softmax([0, x]) for x in
 // [-88, -60] by 0.0013 (eval): beyond the distance term at most 3.5 ulp for
 // n <= 100; the n term needs 0.035·n (the "ties" row of n = 1024, 41 ulp);
-// worst output at or above 2^-111: 11798 ulp (n = 2^20).
-constexpr UlpBudget kBudgetF32{.base = 4, .per_element = 0.036, .per_distance = 1, .floor = 0x1p-111};
+// worst output at or above 2^-111: 11798 ulp (n = 2^20). A row of 2^16 nearly
+// equal values below its max (tests/exact_shift_order_test.cpp) needs 0.0375·n
+// (2465 ulp): the n term is rounded up from that.
+constexpr UlpBudget kBudgetF32{.base = 4, .per_element = 0.042, .per_distance = 1, .floor = 0x1p-111};
 
 }  // namespace
 
