@@ -1,25 +1,26 @@
 // Constants of the exponential every vectorized path evaluates. Data only (no
 // functions), so the ISA-flagged translation units may include it safely.
 //
-// e = exp(s) * 2^64 for s = x - c, c either the row's max or 0 (the shift-free
-// window: three_pass.hpp, RowExp):
-//   k = round(s / ln 2), by adding the magic number (puts k in the low bits);
-//   r = (s - k ln2_hi) - k ln2_lo + t, where t is the rounding error of
-//       s = x - max (so the exponential is of the exact difference) and
-//       s - k ln2_hi is exact (Cody-Waite; ln2_hi has spare trailing zeros);
+// e = exp(s) * 2^(64 - k0) for an exact argument s (three_pass.hpp, RowExp):
+// s = x with k0 = round(m log2 e) for a row max m in (scaled_lo, scaled_hi),
+// else s = x - m with k0 = 0, exact there by Sterbenz for every x >= m - tail:
+//   k = round(s / ln 2), by adding the magic number (puts k in the low bits;
+//       magic_pow2 - k0 puts k - k0 + bias + 64 there, the exponent of 2^(k -
+//       k0 + 64) once shifted into place);
+//   r = (s - k ln2_hi) - k ln2_lo, where s - k ln2_hi is exact (Cody-Waite;
+//       ln2_hi has spare trailing zeros);
 //   exp(r) ~ 1 + r + r^2 Q(r) on |r| <= 0.3467, Q minimax (Remez), summed as
-//   1 + (rh + (rl + r^2 Q(r))) with r = rh + rl rounded only inside Q's term;
-//   e = exp(r) * 2^(k + 64).
-// The 2^64 keeps every e with s >= -tail normal, so no precision is lost to
-// a subnormal e; it comes off only after the last product (three_pass.hpp).
-// Below x - max = -tail the exact softmax rounds to 0 and e is set to 0
-// (portable: to a value so small that the output rounds to 0).
-// The window: rows whose max lies in [window_lo, window_hi] take c = 0 (no
-// subtraction, so the argument is exact for free): every output that does
-// not round to 0 then has x >= window_lo - tail, where e is still normal
-// (float: -131 > -131.7, where exp(x) 2^64 leaves the normal range; double:
-// -752.5 > -752.8), and no e, sum or inverse leaves the normal range at the
-// top (float: 2^(k+64) is representable up to x = 44).
+//   1 + (rh + (rl + r^2 Q(r))) with r = rh + rl rounded only inside Q's term
+//   (monotone in s);
+//   e = exp(r) * 2^(k - k0 + 64).
+// The 2^64 keeps every e with s >= m - tail normal, so no precision is lost
+// to a subnormal e; it comes off only after the last product (three_pass.hpp).
+// Below m - tail the exact softmax rounds to 0; s is clamped there, and the
+// output of the clamped e rounds to 0 all the same.
+// The window: the fused max pass of float rows guesses k0 = 0 before m is
+// known, with the bound window_lo - tail; that is right for every m in
+// [window_lo, window_hi] (float: -131 > -131.7, where exp(x) 2^64 leaves the
+// normal range; and 2^(k+64) is representable up to x = 44), checked after.
 #pragma once
 
 #include <cstdint>
