@@ -83,14 +83,14 @@ struct RowExp {
   V lower;     // the argument (x, or x - m) is clamped here: outputs below round to 0
   V magic;     // W::magic_pow2 - k0: 2^(k - k0 + 64) from the bits (exp_of)
   T seed;      // a power of two above every e (double sums, below)
-  int k0 = 0;
+  int k0 = 0;  // the row's exponent offset (online merges its lanes to it)
 
   explicit RowExp(T mx) {
     const bool scaled = mx > W::scaled_lo && mx < W::scaled_hi;  // false for NaN and +-inf
     shift = scaled ? Shift::none : Shift::sub;
     const double top = scaled ? __builtin_floor(static_cast<double>(mx) * 1.4426950408889634) : 0.0;
-    const int k0 = scaled ? static_cast<int>(__builtin_floor(static_cast<double>(mx) * 1.4426950408889634 + 0.5)) : 0;
-    set(scaled ? T(0) : mx, scaled ? mx - W::tail : -W::tail, k0, static_cast<int>(top) - k0);
+    const int k = scaled ? static_cast<int>(__builtin_floor(static_cast<double>(mx) * 1.4426950408889634 + 0.5)) : 0;
+    set(scaled ? T(0) : mx, scaled ? mx - W::tail : -W::tail, k, static_cast<int>(top) - k);
   }
   // The fused max pass's guess (float): k0 = 0, and a lower bound that does
   // not depend on m (it is not known yet): right for every m in the window
