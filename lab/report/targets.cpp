@@ -160,7 +160,9 @@ void targets_section(std::ostream& out, const std::vector<TargetCheck>& checks) 
     md::table_row(out, {std::string(c.target->label), c.compared, measured, std::string("≥ ") + md::fixed(c.target->goal, "%.2g×"),
                         verdict_text(c)});
   }
-  out << '\n';
+  out << "\nWhat stands in the way of the targets not met, measured (the exponential's operation count, "
+         "the scaling pass's L2 traffic, the exp-only probe as a ceiling, oneDNN's two speeds per process): "
+         "`docs/performance.md`, \"Results and targets after session 3\".\n\n";
 }
 
 }  // namespace smx
