@@ -12,6 +12,7 @@
 #include <immintrin.h>
 
 #include <cstddef>
+#include <type_traits>
 
 #include "impls/simd/exp_constants.hpp"
 #include "impls/simd/kernels.hpp"
@@ -142,19 +143,14 @@ struct F64 {
   using Acc = SeededSum<F64>;  // three_pass.hpp
 };
 
+// The ops by element type, for the exported kernels (three_pass.hpp).
+template <class T>
+using OpsOf = std::conditional_t<std::is_same_v<T, float>, F32, F64>;
+
 }  // namespace
 
 namespace smx::simd::avx2 {
 
-void softmax_f32(const float* x, float* y, std::size_t n) { three_pass<F32>(x, y, n); }
-void softmax_f64(const double* x, double* y, std::size_t n) { three_pass<F64>(x, y, n); }
-void exp_f32(const float* x, float* y, std::size_t n) { exp_only<F32>(x, y, n); }
-void accurate_f32(const float* x, float* y, std::size_t n) { accurate<F32>(x, y, n); }
-void accurate_f64(const double* x, double* y, std::size_t n) { accurate<F64>(x, y, n); }
-void online_f32(const float* x, float* y, std::size_t n) { online<F32>(x, y, n); }
-void online_f64(const double* x, double* y, std::size_t n) { online<F64>(x, y, n); }
-void twopass_f32(const float* x, float* y, std::size_t n) { twopass<F32>(x, y, n); }
-void twopass_f64(const double* x, double* y, std::size_t n) { twopass<F64>(x, y, n); }
-void exp_f64(const double* x, double* y, std::size_t n) { exp_only<F64>(x, y, n); }
+SMX_THREE_PASS_EXPORTS
 
 }  // namespace smx::simd::avx2

@@ -22,52 +22,29 @@ constexpr std::size_t kRecomputeBytes = std::size_t(1) << 20;
 float* errs_scratch(float*, std::size_t n);
 double* errs_scratch(double*, std::size_t n);
 
+// The kernels every instruction set provides, one list for the three
+// namespaces below (X-macro: X(name, T, suffix) for name_f32, name_f64):
+//   softmax   the vectorized softmax
+//   exp       exp(x) 2^64 alone: the exp-only probe
+//   accurate  faithfully rounded softmax
+//   online    the online normalizer (one pass for max and sum, one to write y)
+//   twopass   two passes with (mantissa, exponent) sums (Dukhan-Ablavatski)
+#define SMX_SIMD_KERNELS(X)                                                                               \
+  X(softmax, float, f32) X(softmax, double, f64) X(exp, float, f32) X(exp, double, f64)                    \
+  X(accurate, float, f32) X(accurate, double, f64) X(online, float, f32) X(online, double, f64)            \
+  X(twopass, float, f32) X(twopass, double, f64)
+#define SMX_SIMD_DECLARE(name, T, suffix) void name##_##suffix(const T* x, T* y, std::size_t n);
+
 namespace avx512 {  // AVX-512 F/DQ/BW/VL (+ AVX2, FMA, BMI2): impls/simd/avx512.cpp
-void softmax_f32(const float* x, float* y, std::size_t n);
-void softmax_f64(const double* x, double* y, std::size_t n);
-void exp_f32(const float* x, float* y, std::size_t n);  // exp(x) 2^64: the exp-only probe
-void exp_f64(const double* x, double* y, std::size_t n);
-// Faithfully rounded softmax.
-void accurate_f32(const float* x, float* y, std::size_t n);
-void accurate_f64(const double* x, double* y, std::size_t n);
-// The online normalizer (one pass for max and sum, one to write y).
-void online_f32(const float* x, float* y, std::size_t n);
-void online_f64(const double* x, double* y, std::size_t n);
-// Two passes with (mantissa, exponent) sums (Dukhan-Ablavatski).
-void twopass_f32(const float* x, float* y, std::size_t n);
-void twopass_f64(const double* x, double* y, std::size_t n);
+SMX_SIMD_KERNELS(SMX_SIMD_DECLARE)
 }  // namespace avx512
 
 namespace avx2 {  // AVX2, FMA, BMI2: impls/simd/avx2.cpp
-void softmax_f32(const float* x, float* y, std::size_t n);
-void softmax_f64(const double* x, double* y, std::size_t n);
-void exp_f32(const float* x, float* y, std::size_t n);  // exp(x) 2^64: the exp-only probe
-void exp_f64(const double* x, double* y, std::size_t n);
-// Faithfully rounded softmax.
-void accurate_f32(const float* x, float* y, std::size_t n);
-void accurate_f64(const double* x, double* y, std::size_t n);
-// The online normalizer (one pass for max and sum, one to write y).
-void online_f32(const float* x, float* y, std::size_t n);
-void online_f64(const double* x, double* y, std::size_t n);
-// Two passes with (mantissa, exponent) sums (Dukhan-Ablavatski).
-void twopass_f32(const float* x, float* y, std::size_t n);
-void twopass_f64(const double* x, double* y, std::size_t n);
+SMX_SIMD_KERNELS(SMX_SIMD_DECLARE)
 }  // namespace avx2
 
 namespace portable {  // plain C++ for the compiler to vectorize: impls/simd/portable.cpp
-void softmax_f32(const float* x, float* y, std::size_t n);
-void softmax_f64(const double* x, double* y, std::size_t n);
-void exp_f32(const float* x, float* y, std::size_t n);  // exp(x) 2^64: the exp-only probe
-void exp_f64(const double* x, double* y, std::size_t n);
-// Faithfully rounded softmax.
-void accurate_f32(const float* x, float* y, std::size_t n);
-void accurate_f64(const double* x, double* y, std::size_t n);
-// The online normalizer (one pass for max and sum, one to write y).
-void online_f32(const float* x, float* y, std::size_t n);
-void online_f64(const double* x, double* y, std::size_t n);
-// Two passes with (mantissa, exponent) sums (Dukhan-Ablavatski).
-void twopass_f32(const float* x, float* y, std::size_t n);
-void twopass_f64(const double* x, double* y, std::size_t n);
+SMX_SIMD_KERNELS(SMX_SIMD_DECLARE)
 }  // namespace portable
 
 }  // namespace smx::simd

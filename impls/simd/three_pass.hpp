@@ -88,9 +88,10 @@ struct RowExp {
   explicit RowExp(T mx) {
     const bool scaled = mx > W::scaled_lo && mx < W::scaled_hi;  // false for NaN and +-inf
     shift = scaled ? Shift::none : Shift::sub;
-    const double top = scaled ? __builtin_floor(static_cast<double>(mx) * 1.4426950408889634) : 0.0;
-    const int k = scaled ? static_cast<int>(__builtin_floor(static_cast<double>(mx) * 1.4426950408889634 + 0.5)) : 0;
-    set(scaled ? T(0) : mx, scaled ? mx - W::tail : -W::tail, k, static_cast<int>(top) - k);
+    const double l2 = static_cast<double>(mx) * 1.4426950408889634;
+    const int k = scaled ? static_cast<int>(__builtin_floor(l2 + 0.5)) : 0;
+    const int top = scaled ? static_cast<int>(__builtin_floor(l2)) : 0;
+    set(scaled ? T(0) : mx, scaled ? mx - W::tail : -W::tail, k, top - k);
   }
   // The fused max pass's guess (float): k0 = 0, and a lower bound that does
   // not depend on m (it is not known yet): right for every m in the window
@@ -103,12 +104,13 @@ struct RowExp {
   }
   static bool fits_guess(T mx) { return mx >= W::window_lo && mx <= W::window_hi; }
   // A reference per lane (online): k0 and the lower bound as vectors.
+  // Built at every step of online: what exp_of reads, and no sums' seed.
   static RowExp per_lane(V k0, V low) {
     RowExp r;
-    r.set(T(0), T(0), 0, 0);
     r.shift = Shift::none;
-    r.lower = low;
+    r.m = r.lower = low;  // m: unused with Shift::none
     r.magic = O::sub(O::set1(W::magic_pow2), k0);
+    r.seed = T(0);
     return r;
   }
 
@@ -471,26 +473,21 @@ void softmax_row(const typename O::T* x, typename O::T* y, std::size_t n, typena
   softmax_by<O, reload, A>(x, y, n, RowExp<O>(row_max<O>(x, n)), errs);
 }
 
-// The vectorized softmax: reload in cache (err beside e in the per-thread
-// scratch of dispatch.cpp), recompute beyond.
+// The vectorized softmax (A = false) and the accurate one (A: inner's
+// rounding in err too, each e + err summed in double, no float pair sums):
+// reload in cache (err beside e in the per-thread scratch of dispatch.cpp),
+// recompute beyond.
+template <class O, bool A>
+void three_pass_row(const typename O::T* x, typename O::T* y, std::size_t n) {
+  if (n == 0) return;
+  if (n * sizeof(typename O::T) <= kRecomputeBytes)
+    softmax_row<O, true, A>(x, y, n, smx::simd::errs_scratch(y, n));
+  else
+    softmax_row<O, false, A>(x, y, n, nullptr);
+}
 template <class O>
 void three_pass(const typename O::T* x, typename O::T* y, std::size_t n) {
-  if (n == 0) return;
-  if (n * sizeof(typename O::T) <= kRecomputeBytes)
-    softmax_row<O, true, false>(x, y, n, smx::simd::errs_scratch(y, n));
-  else
-    softmax_row<O, false, false>(x, y, n, nullptr);
-}
-
-// The accurate softmax: as vectorized, and inner's rounding in err too, each
-// e + err summed in double (no float pair sums).
-template <class O>
-void accurate(const typename O::T* x, typename O::T* y, std::size_t n) {
-  if (n == 0) return;
-  if (n * sizeof(typename O::T) <= kRecomputeBytes)
-    softmax_row<O, true, true>(x, y, n, smx::simd::errs_scratch(y, n));
-  else
-    softmax_row<O, false, true>(x, y, n, nullptr);
+  three_pass_row<O, false>(x, y, n);
 }
 
 // The online normalizer (Milakov and Gimelshein, 2018): one pass keeps, per
@@ -682,3 +679,21 @@ void exp_only(const typename O::T* x, typename O::T* y, std::size_t n) {
 }
 
 }  // namespace
+
+// The exported kernels of kernels.hpp, defined once for avx512.cpp and
+// avx2.cpp: each names its ops by element type (OpsOf<float> = F32, ...) and
+// expands SMX_THREE_PASS_EXPORTS inside its namespace smx::simd::<isa>.
+namespace {
+template <template <class> class OpsOf, class T>
+struct Kernels {
+  using O = OpsOf<T>;
+  static void softmax(const T* x, T* y, std::size_t n) { three_pass<O>(x, y, n); }
+  static void exp(const T* x, T* y, std::size_t n) { exp_only<O>(x, y, n); }
+  static void accurate(const T* x, T* y, std::size_t n) { three_pass_row<O, true>(x, y, n); }
+  static void online(const T* x, T* y, std::size_t n) { ::online<O>(x, y, n); }
+  static void twopass(const T* x, T* y, std::size_t n) { ::twopass<O>(x, y, n); }
+};
+}  // namespace
+#define SMX_THREE_PASS_KERNEL(name, T, suffix) \
+  void name##_##suffix(const T* x, T* y, std::size_t n) { Kernels<OpsOf, T>::name(x, y, n); }
+#define SMX_THREE_PASS_EXPORTS SMX_SIMD_KERNELS(SMX_THREE_PASS_KERNEL)
