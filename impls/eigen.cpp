@@ -23,22 +23,23 @@ Impl eigen() {
   return {
       .name = "eigen",
       .summary = "max-shifted, with Eigen arrays (Eigen's vectorized exp, baseline ISA)",
-      .softmax_f32 = softmax_eigen<float>,
-      .softmax_f64 = softmax_eigen<double>,
-      .budget = {.f32 = {1, 1, 1}, .f64 = {1, 1, 1}},
-      .all_neg_inf = AllNegInf::nan,
-      .pos_inf = PosInf::nan_row,
-      // Measured: Eigen's packet exp clamps its argument (float: about -88.4,
-      // so exp(-103) comes out 2.9e-39, not 1.4e-45; double: 0 below the
-      // normal range), and the scalar peel for unaligned heads does not.
-      .subnormals = Subnormals::unclaimed,
-      // Measured: an unaligned head runs scalar std::exp, the aligned body the
-      // packet exp; the two differ, so results depend on the address and can
-      // break ties and order inside a row.
-      .zero_at_neg_inf = false,  // measured: the clamp turns -inf into exp(-88.4) > 0
-      .preserves_order = false,
-      .consistent_ties = false,
-      .address_invariant = false,
+      .role = Role::textbook,
+      .kernels = {cell<Op::softmax>(softmax_eigen<float>, {.base = 1, .per_element = 1, .per_distance = 1}),
+                  cell<Op::softmax>(softmax_eigen<double>, {.base = 1, .per_element = 1, .per_distance = 1})},
+      .behaviour =
+          {
+              // Measured: an unaligned head runs scalar std::exp, the aligned
+              // body the packet exp; the two differ, so results depend on the
+              // address and can break ties and order inside a row.
+              .consistency = {.zero_at_neg_inf = false,  // the clamp turns -inf into exp(-88.4) > 0
+                              .preserves_order = false,
+                              .consistent_ties = false,
+                              .address_invariant = false},
+              // Measured: Eigen's packet exp clamps its argument (float: about
+              // -88.4, so exp(-103) comes out 2.9e-39, not 1.4e-45; double: 0
+              // below the normal range), and the scalar peel for unaligned heads does not.
+              .subnormals = Subnormals::unclaimed,
+          },
   };
 }
 

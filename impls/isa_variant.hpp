@@ -21,12 +21,22 @@ void best_of(const T* x, T* y, std::size_t n) {
 
 inline bool always() { return true; }
 
+// A SIMD algorithm's softmax budget, per element type.
+struct Budget {
+  UlpBudget f32, f64;
+};
+
 // An entry with the default policies (NaN for all -inf and for +inf rows,
 // subnormals kept, consistent), as every kernel of impls/simd/ declares.
+// parent: empty for the dispatching entry (role kernel), else the entry it is an ISA path of.
 inline Impl isa_entry(std::string_view name, std::string_view summary, row_fn<float> f32, row_fn<double> f64,
-                      bool (*available)(), Budget budget) {
-  return {.name = name, .summary = summary, .softmax_f32 = f32, .softmax_f64 = f64, .available = available,
-          .budget = budget};
+                      bool (*available)(), Budget budget, std::string_view parent = {}) {
+  return {.name = name,
+          .summary = summary,
+          .role = parent.empty() ? Role::kernel : Role::isa_path,
+          .parent = parent,
+          .kernels = {cell<Op::softmax>(f32, budget.f32), cell<Op::softmax>(f64, budget.f64)},
+          .available = available};
 }
 
 }  // namespace smx::impls

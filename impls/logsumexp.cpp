@@ -17,17 +17,17 @@ void logsumexp(const T* x, T* y, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) y[i] = std::exp(x[i] - lse);
 }
 
+// exp(x_i - lse) rounds x_i - lse, an error of |lse| u: per_magnitude.
+constexpr UlpBudget kBudget{.base = 1, .per_element = 1, .per_distance = 1, .per_magnitude = 1};
+
 }  // namespace
 
 Impl logsumexp() {
   return {
       .name = "logsumexp",
       .summary = "division-free: exp(x_i - lse), lse = max + log(sum exp(x - max))",
-      .softmax_f32 = logsumexp<float>,
-      .softmax_f64 = logsumexp<double>,
-      .budget = {.f32 = {1, 1, 1, 1}, .f64 = {1, 1, 1, 1}},
-      .all_neg_inf = AllNegInf::nan,
-      .pos_inf = PosInf::nan_row,
+      .role = Role::textbook,
+      .kernels = {cell<Op::softmax>(logsumexp<float>, kBudget), cell<Op::softmax>(logsumexp<double>, kBudget)},
   };
 }
 

@@ -25,13 +25,10 @@ Impl naive() {
   return {
       .name = "naive",
       .summary = "exp(x_i) / sum exp(x_j), no max shift: overflows on purpose",
-      .softmax_f32 = naive<float>,
-      .softmax_f64 = naive<double>,
-      .budget = {.f32 = {1, 1}, .f64 = {1, 1}},
-      .all_neg_inf = AllNegInf::nan,
-      .pos_inf = PosInf::nan_row,
-      .domain = Domain::exp_range,
-      .error_model = ErrorModel::basic,
+      .role = Role::textbook,
+      .kernels = {cell<Op::softmax>(naive<float>, {.base = 1, .per_element = 1}),
+                  cell<Op::softmax>(naive<double>, {.base = 1, .per_element = 1})},
+      .behaviour = {.domain = Domain::exp_range, .error_model = ErrorModel::basic},
   };
 }
 

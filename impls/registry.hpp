@@ -1,136 +1,104 @@
-// The implementation contract: every softmax the suite knows is one Impl
-// descriptor in the list of impls/list.hpp. See ../DESIGN.md (shared) and README.
+// The implementation contract: every implementation the suite knows is one
+// Impl descriptor in the list of impls/list.hpp, holding a table of kernels
+// by (operation, element type), each with its declared behaviour. See
+// ../shared/DESIGN.md and the README's "Adding an implementation".
 #pragma once
 
-#include <cmath>
 #include <cstddef>
-#include <limits>
+#include <optional>
 #include <span>
-#include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
+
+#include "impls/behaviour.hpp"
+#include "impls/dtype.hpp"
+#include "impls/op.hpp"
+#include "impls/role.hpp"
 
 namespace smx {
 
-// The element types the suite measures.
-enum class Dtype { f32, f64 };
-template <class T> constexpr Dtype dtype_of = sizeof(T) == 4 ? Dtype::f32 : Dtype::f64;
-constexpr std::string_view to_string(Dtype d) { return d == Dtype::f32 ? "f32" : "f64"; }
+// A kernel of any signature, stored as one pointer type; Impl::kernel<op, T>
+// gives it back with the signature of op over T.
+using erased_fn = void (*)();
 
-// y may alias x; n == 0 is a no-op; no alignment beyond the element's.
-template <class T> using row_fn = void (*)(const T* x, T* y, std::size_t n);
-
-// rows x cols, row r at x + r*ldx (ldx >= cols). threads: 0 = implementation's choice.
+// Options of a kernel cell beyond the kernel and its budget.
 template <class T>
-using batch_fn = void (*)(const T* x, std::size_t ldx, T* y, std::size_t ldy,
-                          std::size_t rows, std::size_t cols, int threads);
-
-// What a row of all -inf gives (mathematically undefined, so a declared choice;
-// neg_inf: every output -inf, which no probability is, but a shipped kernel does it).
-enum class AllNegInf { nan, zeros, uniform, neg_inf };
-// What a row with +inf entries gives: a NaN row, or the limit (1/k on the k
-// +inf positions, 0 elsewhere). Outside the contract of DESIGN.md, declared
-// by shipped kernels as measured: nan_at_inf (NaN at the +inf positions, 0
-// elsewhere), neg_inf (every output -inf).
-enum class PosInf { nan_row, limit, nan_at_inf, neg_inf };
-// What a row holding a NaN gives. DESIGN.md asks for a NaN row; shipped
-// kernels declare what they do instead: nan_at_nan (NaN at each NaN input,
-// every other output NaN or 0, which depending on where the NaN sits),
-// neg_inf (every output -inf).
-enum class NanInput { nan_row, nan_at_nan, neg_inf };
-// What happens to outputs whose exact value is below the normal range:
-// computed like the others (kept), possibly returned as 0 (flushed), or no
-// claim at all (unclaimed: e.g. an exp that clamps its argument).
-enum class Subnormals { kept, flushed, unclaimed };
-// Finite inputs the budget is claimed for. exp_range: only rows whose
-// unshifted exponentials and their sum stay normal and finite (naive).
-enum class Domain { all_finite, exp_range };
-
-// The Blanchard-Higham-Higham forward error bound that models the algorithm
-// (accuracy report: bound_ratio): unshifted exp-and-divide, max-shifted, or none.
-enum class ErrorModel { basic, shifted, none };
-
-// Claimed max ulp error of output i (DESIGN.md ulp, subnormal rule included):
-//   ulp_error_i <= base + per_element * n + per_distance * |x_i - max x| + per_magnitude * |max x|
-// per_element: the growth of a recursive sum (Higham: relative error <= (n-1)u);
-// per_distance: rounding x_i - max in the working type, which exp turns into
-// a relative error of |x_i - max| u; per_magnitude: rounding a quantity of
-// the size of max x (the log-sum-exp form's lse). Zero for kernels that
-// avoid the error. base = +inf means "no claim". floor: outputs whose exact
-// value is below it get no claim at all (0: every output is claimed, with
-// Subnormals deciding below the normal range); for shipped kernels whose exp
-// breaks down in the lowest binades of the normal range.
-struct UlpBudget {
-  double base = std::numeric_limits<double>::infinity();
-  double per_element = 0.0;
-  double per_distance = 0.0;
-  double per_magnitude = 0.0;
-  double floor = 0.0;
-  constexpr bool declared() const { return base != std::numeric_limits<double>::infinity(); }
-  constexpr double at(std::size_t n, double distance = 0, double magnitude = 0) const {
-    return base + per_element * static_cast<double>(n) + per_distance * distance + per_magnitude * magnitude;
-  }
+struct CellOptions {
+  batch_fn<T> batch = nullptr;         // softmax, log_softmax: own rows x cols kernel; else rows are looped
+  std::optional<Behaviour> behaviour;  // where this cell differs from the implementation's
 };
 
-struct Budget {
-  UlpBudget f32, f64;
-  template <class T> constexpr const UlpBudget& of() const {
-    if constexpr (std::is_same_v<T, float>) return f32; else return f64;
-  }
+// One cell of an implementation's table: the kernel of one operation over
+// one element type, and what it declares.
+struct Kernel {
+  Op op;
+  Dtype dtype;
+  erased_fn row = nullptr;
+  erased_fn batch = nullptr;
+  UlpBudget budget;                    // max ulp error; none declared = no claim
+  std::optional<Behaviour> behaviour;  // nullopt: the implementation's
 };
+
+// The element type of a kernel signature (impls/op.hpp).
+template <class F> struct kernel_element;
+template <class T> struct kernel_element<void (*)(const T*, T*, std::size_t)> { using type = T; };
+template <class T> struct kernel_element<T (*)(const T*, std::size_t, std::size_t, T*)> { using type = T; };
+template <class T> struct kernel_element<void (*)(const T*, const T*, T*, std::size_t)> { using type = T; };
+template <class F> using kernel_element_t = typename kernel_element<F>::type;
+
+// A cell from a typed kernel: cell<Op::softmax>(stable<float>, {.base = 1, ...}).
+// The element type comes from the kernel, whose signature must be op's.
+template <Op op, class F>
+Kernel cell(F fn, UlpBudget budget = {}, CellOptions<kernel_element_t<F>> options = {}) {
+  using T = kernel_element_t<F>;
+  static_assert(std::is_same_v<F, kernel_t<op, T>>, "the kernel's signature is not the operation's (impls/op.hpp)");
+  return {op, dtype_of<T>, reinterpret_cast<erased_fn>(fn), reinterpret_cast<erased_fn>(options.batch), budget,
+          options.behaviour};
+}
+
+inline bool always_available() { return true; }
 
 struct Impl {
-  std::string_view name;     // "stable", "vectorized.avx512", "peer.onednn"
-  std::string_view summary;  // one line for `softmax-lab list`
-  row_fn<float> softmax_f32 = nullptr;  // nullptr: not provided
-  row_fn<double> softmax_f64 = nullptr;
-  batch_fn<float> batch_f32 = nullptr;  // nullptr: rows are looped (batched.hpp)
-  batch_fn<double> batch_f64 = nullptr;
-  bool (*available)() = [] { return true; };  // CPU features, library present
-  Budget budget{};
-  AllNegInf all_neg_inf = AllNegInf::nan;
-  PosInf pos_inf = PosInf::nan_row;
-  NanInput nan_input = NanInput::nan_row;
-  Domain domain = Domain::all_finite;
-  Subnormals subnormals = Subnormals::kept;
-  // The consistency DESIGN.md asks for; an implementation measured to break
-  // it declares so, the tests hold it to the declaration and the reports show it.
-  bool zero_at_neg_inf = true;    // -inf among finite entries gives exactly 0
-  bool preserves_order = true;    // x_i < x_j never gives y_i > y_j
-  bool consistent_ties = true;    // x_i == x_j gives y_i == y_j wherever they sit
-  bool address_invariant = true;  // same bits in place and at any element alignment
-  ErrorModel error_model = ErrorModel::shifted;
+  std::string_view name;       // "stable", "vectorized.avx512", "peer.onednn"
+  std::string_view summary;    // one line for `softmax-lab list`
+  Role role = Role::textbook;
+  std::string_view parent{};   // isa_path: the kernel entry it is one path of
+  std::vector<Kernel> kernels;  // at most one per (operation, element type)
+  bool (*available)() = always_available;  // CPU features, library present
+  Behaviour behaviour{};       // every cell's, unless the cell declares its own
 
-  template <class T> row_fn<T> softmax() const {
-    if constexpr (std::is_same_v<T, float>) return softmax_f32; else return softmax_f64;
+  // nullptr: not provided.
+  const Kernel* find(Op op, Dtype d) const {
+    for (const Kernel& k : kernels)
+      if (k.op == op && k.dtype == d) return &k;
+    return nullptr;
   }
-  template <class T> batch_fn<T> batch() const {
-    if constexpr (std::is_same_v<T, float>) return batch_f32; else return batch_f64;
+  bool provides(Op op, Dtype d) const { return find(op, d) != nullptr; }
+  template <Op op, class T> kernel_t<op, T> kernel() const {
+    const Kernel* k = find(op, dtype_of<T>);
+    return k ? reinterpret_cast<kernel_t<op, T>>(k->row) : nullptr;
   }
-  template <class T> bool provides() const { return softmax<T>() != nullptr; }
-  bool provides(Dtype d) const { return d == Dtype::f32 ? provides<float>() : provides<double>(); }
+  template <Op op, class T> batch_fn<T> batch() const {
+    const Kernel* k = find(op, dtype_of<T>);
+    return k ? reinterpret_cast<batch_fn<T>>(k->batch) : nullptr;
+  }
+  // What a cell declares; a cell not provided declares nothing (no budget).
+  struct Declared {
+    const UlpBudget& budget;
+    const Behaviour& behaviour;
+  };
+  Declared declared(Op op, Dtype d) const {
+    static const UlpBudget none{};
+    const Kernel* k = find(op, d);
+    if (!k) return {none, behaviour};
+    return {k->budget, k->behaviour ? *k->behaviour : behaviour};
+  }
 };
 
 // Every implementation compiled in, in list order (impls/list.hpp).
 std::span<const Impl> all_impls();
 // nullptr when no implementation has that name.
 const Impl* find(std::string_view name);
-
-// "vectorized" for "vectorized.avx2": the name up to its last dot, "" when
-// there is none. An entry is one ISA path of another when its parent is also
-// in the list (peer.torch is not: there is no "peer").
-constexpr std::string_view parent_name(std::string_view name) {
-  const std::size_t dot = name.rfind('.');
-  return dot == std::string_view::npos ? std::string_view{} : name.substr(0, dot);
-}
-
-std::string_view to_string(AllNegInf);
-std::string_view to_string(PosInf);
-std::string_view to_string(NanInput);
-std::string_view to_string(Domain);
-std::string_view to_string(Subnormals);
-// "1 + 1·n + 1·|x−max|": a budget as `list` and the reports print it ("outputs ≥ 2^-111: ..."
-// with a floor); "none" when not declared.
-std::string describe(const UlpBudget& b);
 
 }  // namespace smx

@@ -25,11 +25,9 @@ Impl stable() {
   return {
       .name = "stable",
       .summary = "max-shifted: exp(x_i - max) / sum, three scalar passes",
-      .softmax_f32 = stable<float>,
-      .softmax_f64 = stable<double>,
-      .budget = {.f32 = {1, 1, 1}, .f64 = {1, 1, 1}},
-      .all_neg_inf = AllNegInf::nan,
-      .pos_inf = PosInf::nan_row,
+      .role = Role::textbook,
+      .kernels = {cell<Op::softmax>(stable<float>, {.base = 1, .per_element = 1, .per_distance = 1}),
+                  cell<Op::softmax>(stable<double>, {.base = 1, .per_element = 1, .per_distance = 1})},
   };
 }
 

@@ -6,6 +6,7 @@
 // instruction the CPU lacks.
 #include <cstddef>
 
+#include "impls/isa_variant.hpp"
 #include "impls/registry.hpp"
 #include "impls/simd/dispatch.hpp"
 #include "impls/simd/kernels.hpp"
@@ -41,11 +42,8 @@ Impl vectorized() {
   return {
       .name = "vectorized",
       .summary = "hand-vectorized softmax (exact-argument exp, compensated sum), best ISA path this CPU supports",
-      .softmax_f32 = dispatch<float>,
-      .softmax_f64 = dispatch<double>,
-      .budget = kBudget,
-      .all_neg_inf = AllNegInf::nan,
-      .pos_inf = PosInf::nan_row,
+      .role = Role::kernel,
+      .kernels = {cell<Op::softmax>(dispatch<float>, kBudget.f32), cell<Op::softmax>(dispatch<double>, kBudget.f64)},
   };
 }
 
@@ -53,12 +51,11 @@ Impl vectorized_avx512() {
   return {
       .name = "vectorized.avx512",
       .summary = "vectorized softmax, AVX-512 intrinsics: own exp (scalef), masked tail, compensated sum",
-      .softmax_f32 = simd::avx512::softmax_f32,
-      .softmax_f64 = simd::avx512::softmax_f64,
+      .role = Role::isa_path,
+      .parent = "vectorized",
+      .kernels = {cell<Op::softmax>(simd::avx512::softmax_f32, kBudget.f32),
+                  cell<Op::softmax>(simd::avx512::softmax_f64, kBudget.f64)},
       .available = simd::has_avx512,
-      .budget = kBudget,
-      .all_neg_inf = AllNegInf::nan,
-      .pos_inf = PosInf::nan_row,
   };
 }
 
@@ -66,12 +63,11 @@ Impl vectorized_avx2() {
   return {
       .name = "vectorized.avx2",
       .summary = "vectorized softmax, AVX2+FMA intrinsics: own exp, maskload tail, compensated sum",
-      .softmax_f32 = simd::avx2::softmax_f32,
-      .softmax_f64 = simd::avx2::softmax_f64,
+      .role = Role::isa_path,
+      .parent = "vectorized",
+      .kernels = {cell<Op::softmax>(simd::avx2::softmax_f32, kBudget.f32),
+                  cell<Op::softmax>(simd::avx2::softmax_f64, kBudget.f64)},
       .available = simd::has_avx2,
-      .budget = kBudget,
-      .all_neg_inf = AllNegInf::nan,
-      .pos_inf = PosInf::nan_row,
   };
 }
 
@@ -79,11 +75,10 @@ Impl vectorized_portable() {
   return {
       .name = "vectorized.portable",
       .summary = "vectorized softmax in plain C++ the compiler vectorizes (SSE2 baseline), same exp",
-      .softmax_f32 = simd::portable::softmax_f32,
-      .softmax_f64 = simd::portable::softmax_f64,
-      .budget = kBudget,
-      .all_neg_inf = AllNegInf::nan,
-      .pos_inf = PosInf::nan_row,
+      .role = Role::isa_path,
+      .parent = "vectorized",
+      .kernels = {cell<Op::softmax>(simd::portable::softmax_f32, kBudget.f32),
+                  cell<Op::softmax>(simd::portable::softmax_f64, kBudget.f64)},
   };
 }
 

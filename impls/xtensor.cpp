@@ -29,16 +29,16 @@ Impl xtensor() {
   return {
       .name = "xtensor",
       .summary = "max-shifted, as xtensor expressions (xsimd at the baseline ISA)",
-      .softmax_f32 = softmax_xtensor<float>,
-      .softmax_f64 = softmax_xtensor<double>,
-      .budget = {.f32 = {1, 1, 1}, .f64 = {1, 1, 1}},
-      .all_neg_inf = AllNegInf::nan,
-      .pos_inf = PosInf::nan_row,
-      .subnormals = Subnormals::flushed,  // measured: xsimd's exp returns 0 below the normal range
-      // Measured: xsimd's exp (vector body) and std::exp (scalar tail) disagree,
-      // which breaks order and ties across the body/tail seam.
-      .preserves_order = false,
-      .consistent_ties = false,
+      .role = Role::textbook,
+      .kernels = {cell<Op::softmax>(softmax_xtensor<float>, {.base = 1, .per_element = 1, .per_distance = 1}),
+                  cell<Op::softmax>(softmax_xtensor<double>, {.base = 1, .per_element = 1, .per_distance = 1})},
+      .behaviour =
+          {
+              // Measured: xsimd's exp (vector body) and std::exp (scalar tail)
+              // disagree, which breaks order and ties across the body/tail seam.
+              .consistency = {.preserves_order = false, .consistent_ties = false},
+              .subnormals = Subnormals::flushed,  // measured: xsimd's exp returns 0 below the normal range
+          },
   };
 }
 

@@ -60,7 +60,7 @@ template <class T> RowClass classify(std::span<const T> x) {
 }
 
 template <class T> bool budget_applies(const Impl& impl, std::span<const T> x) {
-  if (impl.domain == Domain::all_finite) return true;
+  if (impl.declared(Op::softmax, dtype_of<T>).behaviour.domain == Domain::all_finite) return true;
   // exp_range: every exp(x_i) normal (or exactly 0 for -inf) and the sum finite.
   long double hi = -std::numeric_limits<long double>::infinity();
   for (T v : x) {
@@ -74,7 +74,9 @@ template <class T> bool budget_applies(const Impl& impl, std::span<const T> x) {
 template <class T>
 RowVerdict check_row(const Impl& impl, std::span<const T> x, std::span<const T> y, const Expected<T>& ref) {
   RowVerdict v;
-  const UlpBudget& budget = impl.budget.of<T>();
+  const auto [budget, behaviour] = impl.declared(Op::softmax, dtype_of<T>);
+  const SpecialValues& special = behaviour.special;
+  const Consistency& consistency = behaviour.consistency;
   const double allowed = budget.at(x.size());  // special rows: no distance to speak of
   auto fail = [&](std::string why) {
     if (v.ok && !why.empty()) v.ok = false, v.failure = std::move(why);
@@ -91,7 +93,7 @@ RowVerdict check_row(const Impl& impl, std::span<const T> x, std::span<const T> 
     case RowClass::empty:
       return v;
     case RowClass::nan:
-      switch (impl.nan_input) {
+      switch (special.nan_input) {
         case NanInput::nan_row: fail_policy(first_where<T>(x, y, ref, "NaN in the row but output not NaN", not_nan)); break;
         case NanInput::nan_at_nan:
           fail_policy(first_where<T>(x, y, ref, "NaN in the row (policy nan at nan) but", [](T in, T out) {
@@ -102,7 +104,7 @@ RowVerdict check_row(const Impl& impl, std::span<const T> x, std::span<const T> 
       }
       return v;
     case RowClass::all_neg_inf:
-      switch (impl.all_neg_inf) {
+      switch (special.all_neg_inf) {
         case AllNegInf::nan: fail_policy(first_where<T>(x, y, ref, "all -inf row (policy nan) but", not_nan)); break;
         case AllNegInf::zeros:
           fail_policy(first_where<T>(x, y, ref, "all -inf row (policy zeros) but", [](T, T out) { return out != 0; }));
@@ -116,11 +118,11 @@ RowVerdict check_row(const Impl& impl, std::span<const T> x, std::span<const T> 
       }
       return v;
     case RowClass::pos_inf:
-      if (impl.domain == Domain::exp_range) {  // exp(+inf) is beyond exp's range: no claim
+      if (behaviour.domain == Domain::exp_range) {  // exp(+inf) is beyond exp's range: no claim
         v.budget_applies = false;
         return v;
       }
-      switch (impl.pos_inf) {
+      switch (special.pos_inf) {
         case PosInf::nan_row: fail_policy(first_where<T>(x, y, ref, "+inf in the row (policy nan) but", not_nan)); break;
         case PosInf::nan_at_inf:
           fail_policy(first_where<T>(x, y, ref, "+inf in the row (policy nan at +inf) but",
@@ -138,7 +140,7 @@ RowVerdict check_row(const Impl& impl, std::span<const T> x, std::span<const T> 
       break;
   }
 
-  if (impl.zero_at_neg_inf)
+  if (consistency.zero_at_neg_inf)
     fail_policy(first_where<T>(x, y, ref, "-inf input must give exactly 0,",
                       [](T in, T out) { return in == -std::numeric_limits<T>::infinity() && out != 0; }));
   v.metrics = metrics::row_metrics<T>(x, y, ref.rounded, ref.exact, ref.x_order);
@@ -157,7 +159,7 @@ RowVerdict check_row(const Impl& impl, std::span<const T> x, std::span<const T> 
     for (std::size_t i = 0; i < y.size(); ++i) {
       if (!std::isfinite(ref.exact[i]) || !std::isfinite(y[i]) || ref.exact[i] < budget.floor) continue;
       if (metrics::subnormal_class<T>(ref.exact[i]) &&
-          (impl.subnormals == Subnormals::unclaimed || (impl.subnormals == Subnormals::flushed && y[i] == 0)))
+          (behaviour.subnormals == Subnormals::unclaimed || (behaviour.subnormals == Subnormals::flushed && y[i] == 0)))
         continue;
       const double e = metrics::ulp_error(y[i], ref.exact[i]);
       const double limit = budget.at(x.size(), std::fabs(double(x[i]) - double(mx)), std::fabs(double(mx)));
@@ -169,8 +171,8 @@ RowVerdict check_row(const Impl& impl, std::span<const T> x, std::span<const T> 
            element(x, y, ref, worst));
     }
   }
-  if (m.order_violations && impl.preserves_order) fail(std::to_string(m.order_violations) + " order violations (x_i < x_j but y_i > y_j)");
-  if (m.tie_mismatches && impl.consistent_ties) fail(std::to_string(m.tie_mismatches) + " tie mismatches (x_i == x_j but y_i != y_j)");
+  if (m.order_violations && consistency.preserves_order) fail(std::to_string(m.order_violations) + " order violations (x_i < x_j but y_i > y_j)");
+  if (m.tie_mismatches && consistency.consistent_ties) fail(std::to_string(m.tie_mismatches) + " tie mismatches (x_i == x_j but y_i != y_j)");
   return v;
 }
 

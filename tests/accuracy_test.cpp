@@ -62,10 +62,10 @@ TEST_CASE("accuracy: verdicts follow the declarations", "[accuracy]") {
   const Impl& stable = *find("stable");
   Impl too_strict = stable;  // the same kernel claiming to be correctly rounded to 0 ulp
   too_strict.name = "too-strict";
-  too_strict.budget = {.f32 = {0, 0}, .f64 = {0, 0}};
+  for (Kernel& k : too_strict.kernels) k.budget = {.base = 0};
   Impl wrong_policy = stable;  // produces NaN for an all -inf row but declares zeros
   wrong_policy.name = "wrong-policy";
-  wrong_policy.all_neg_inf = AllNegInf::zeros;
+  wrong_policy.behaviour.special.all_neg_inf = AllNegInf::zeros;
 
   const auto grid = small_grid({&stable, find("naive"), &too_strict, &wrong_policy},
                                {"normal-1", "offset", "masked-all"});

@@ -71,13 +71,11 @@ void uniform(const T*, T* y, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) y[i] = T(1) / static_cast<T>(n);
 }
 
-Impl fake(std::string_view name, row_fn<float> f32, row_fn<double> f64, Budget budget) {
-  Impl impl;
-  impl.name = name;
-  impl.summary = "test double";
-  impl.softmax_f32 = f32;
-  impl.softmax_f64 = f64;
-  impl.budget = budget;
+// A test entry with softmax kernels (nullptr: not provided) and their budgets.
+Impl fake(std::string_view name, row_fn<float> f32, row_fn<double> f64, UlpBudget b32, UlpBudget b64 = {}) {
+  Impl impl{.name = name, .summary = "test double", .role = Role::test};
+  if (f32) impl.kernels.push_back(cell<Op::softmax>(f32, b32));
+  if (f64) impl.kernels.push_back(cell<Op::softmax>(f64, b64));
   return impl;
 }
 
@@ -101,7 +99,7 @@ TEST_CASE("bench: names read back into what they were made from", "[bench]") {
     REQUIRE(back);
     CHECK(*back == ids[i]);
   }
-  for (const char* bad : {"", "softmax", "softmax/f16/stable/normal/n:4", "softmax/f32/stable/normal/n:4x",
+  for (const char* bad : {"", "softmax", "softmax/f8/stable/normal/n:4", "softmax/f32/stable/normal/n:4x",
                           "softmax/f32/stable/normal/n:4/bogus", "probe/copy/12k", "probe/exp/f32/4", "BM_memcpy/8"}) {
     CAPTURE(bad);
     CHECK_FALSE(parse_bench_name(bad));
@@ -121,7 +119,7 @@ TEST_CASE("bench: the full plan has every implementation, dtype, family and size
                                65536,  128256, 151936, 262144, 1048576, 4194304, 16777216, 67108864};
   for (const Impl& impl : all_impls()) {
     for (const Dtype d : {Dtype::f32, Dtype::f64}) {
-      if (!impl.available() || !impl.provides(d)) continue;
+      if (!impl.available() || !impl.provides(Op::softmax, d)) continue;
       for (const BenchFamily& f : bench_families())
         for (const std::size_t n : sizes) {
           const BenchId id{Kind::softmax, d, std::string(impl.name), std::string(f.name), n, 0, 0, false};
@@ -147,7 +145,7 @@ TEST_CASE("bench: the full plan has every implementation, dtype, family and size
   CHECK(exps == 2 * std::size(sizes));
 }
 
-TEST_CASE("bench: the quick plan times issue 6's sizes; 2^24 only for the kernels' entries and the peers", "[bench]") {
+TEST_CASE("bench: the quick plan times the speed targets' sizes; 2^24 only for the kernels' entries and the peers", "[bench]") {
   std::set<std::string> quick;
   for (const BenchCase& c : bench_plan({.preset = Preset::quick})) quick.insert(bench_name(c.id));
   const auto has = [&](const Impl& impl, Dtype d, std::size_t n) {
@@ -203,9 +201,11 @@ TEST_CASE("bench: every benchmark of the full preset runs once at a tiny size", 
 
 TEST_CASE("bench: an implementation that breaks its declaration is skipped, never timed", "[bench]") {
   // uniform() declares 1 ulp; stable's kernel declared correctly rounded (0 ulp) is a broken declaration.
-  const Impl broken = fake("test.uniform", uniform<float>, uniform<double>, {.f32 = {1}, .f64 = {1}});
-  const Impl overclaimed = fake("test.overclaimed", find("stable")->softmax_f32, nullptr, {.f32 = {0}, .f64 = {}});
-  const Impl honest = fake("test.stable", find("stable")->softmax_f32, find("stable")->softmax_f64, find("stable")->budget);
+  const Impl& stable = *find("stable");
+  const Impl broken = fake("test.uniform", uniform<float>, uniform<double>, {.base = 1}, {.base = 1});
+  const Impl overclaimed = fake("test.overclaimed", stable.kernel<Op::softmax, float>(), nullptr, {.base = 0});
+  const Impl honest = fake("test.stable", stable.kernel<Op::softmax, float>(), stable.kernel<Op::softmax, double>(),
+                           stable.declared(Op::softmax, Dtype::f32).budget, stable.declared(Op::softmax, Dtype::f64).budget);
 
   SECTION("verify_on, directly") {
     const std::vector<float> x = family<float>("normal-1", 100, 1);
@@ -287,7 +287,7 @@ TEST_CASE("batched: rows split over threads give the serial result, padding unto
       const std::size_t cols = 33, ldx = 35, ldy = 34;
       std::vector<double> x = family<double>("normal-1", std::max<std::size_t>(rows, 1) * ldx, 3);
       std::vector<double> serial(rows * ldy + 1, -7.0), threaded(rows * ldy + 1, -7.0);
-      for (std::size_t r = 0; r < rows; ++r) stable.softmax_f64(x.data() + r * ldx, serial.data() + r * ldy, cols);
+      for (std::size_t r = 0; r < rows; ++r) stable.kernel<Op::softmax, double>()(x.data() + r * ldx, serial.data() + r * ldy, cols);
       softmax_batched<double>(stable, x.data(), ldx, threaded.data(), ldy, rows, cols, threads);
       CHECK(threaded == serial);
     }

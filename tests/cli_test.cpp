@@ -191,14 +191,16 @@ TEST_CASE("cli: list --format json names every implementation and parses", "[cli
     CHECK(o.at("name") == std::string(impl.name));
     CHECK(o.at("summary") == std::string(impl.summary));
     CHECK(o.at("available") == impl.available());
-    CHECK(o.at("subnormals") == to_string(impl.subnormals));
-    CHECK(o.at("all_neg_inf") == std::string(smx::to_string(impl.all_neg_inf)));
-    CHECK(o.at("pos_inf") == std::string(smx::to_string(impl.pos_inf)));
-    CHECK(o.at("nan_input") == std::string(smx::to_string(impl.nan_input)));
-    CHECK(o.at("domain") == std::string(smx::to_string(impl.domain)));
+    const smx::Behaviour& b = impl.declared(smx::Op::softmax, smx::Dtype::f32).behaviour;
+    CHECK(o.at("subnormals") == std::string(smx::to_string(b.subnormals)));
+    CHECK(o.at("all_neg_inf") == std::string(smx::to_string(b.special.all_neg_inf)));
+    CHECK(o.at("pos_inf") == std::string(smx::to_string(b.special.pos_inf)));
+    CHECK(o.at("nan_input") == std::string(smx::to_string(b.special.nan_input)));
+    CHECK(o.at("domain") == std::string(smx::to_string(b.domain)));
+    CHECK(o.at("role") == std::string(smx::to_string(impl.role)));
     std::vector<std::string> dtypes;
-    if (impl.provides<float>()) dtypes.push_back("f32");
-    if (impl.provides<double>()) dtypes.push_back("f64");
+    if (impl.provides(smx::Op::softmax, smx::Dtype::f32)) dtypes.push_back("f32");
+    if (impl.provides(smx::Op::softmax, smx::Dtype::f64)) dtypes.push_back("f64");
     CHECK(o.at("dtypes").get<std::vector<std::string>>() == dtypes);
     const auto check_budget = [&](const char* key, bool provided, const smx::UlpBudget& b) {
       if (provided && b.declared()) {
@@ -211,8 +213,12 @@ TEST_CASE("cli: list --format json names every implementation and parses", "[cli
         CHECK(o.at("budget_floor").at(key).is_null());
       }
     };
-    check_budget("f32", impl.provides<float>(), impl.budget.f32);
-    check_budget("f64", impl.provides<double>(), impl.budget.f64);
+    check_budget("f32", impl.provides(smx::Op::softmax, smx::Dtype::f32), impl.declared(smx::Op::softmax, smx::Dtype::f32).budget);
+    check_budget("f64", impl.provides(smx::Op::softmax, smx::Dtype::f64), impl.declared(smx::Op::softmax, smx::Dtype::f64).budget);
+    // The kernel table: every operation x element type, null where not provided.
+    for (const smx::OpInfo& op : smx::op_table)
+      for (const smx::DtypeInfo& d : smx::dtype_table)
+        CHECK(o.at("kernels").at(std::string(op.name)).at(std::string(d.name)).is_null() != impl.provides(op.op, d.dtype));
   }
 }
 
@@ -254,7 +260,7 @@ TEMPLATE_TEST_CASE("cli: eval --format csv reads back bit for bit", "[cli]", flo
   const TempFile file(text);
 
   for (const smx::Impl& impl : smx::all_impls()) {
-    if (!impl.provides<T>() || !impl.available()) continue;
+    if (!impl.provides(smx::Op::softmax, smx::dtype_of<T>) || !impl.available()) continue;
     CAPTURE(impl.name);
     const Run r = run_cli({"eval", "--impl", std::string(impl.name), "--dtype", dtype, "--format", "csv", "--file", file.path});
     REQUIRE(r.status == 0);
@@ -268,7 +274,7 @@ TEMPLATE_TEST_CASE("cli: eval --format csv reads back bit for bit", "[cli]", flo
       std::vector<T> y(x.size()), rn(x.size());
       std::vector<long double> exact(x.size());
       std::vector<T> xc = x;
-      impl.softmax<T>()(xc.data(), y.data(), x.size());
+      impl.template kernel<smx::Op::softmax, T>()(xc.data(), y.data(), x.size());
       smx::ref::softmax<T>(std::span<const T>(x), std::span<T>(rn), std::span<long double>(exact));
       for (std::size_t i = 0; i < x.size(); ++i) {
         REQUIRE(std::getline(out, line));
@@ -348,8 +354,8 @@ TEST_CASE("cli: eval table shows the reference and every implementation", "[cli]
   for (const smx::Impl& impl : smx::all_impls()) {
     CAPTURE(impl.name);
     const bool shown = r.out.find(smx::cli::cat({"\n  ", impl.name, " "})) != std::string::npos;
-    CHECK(shown == (impl.provides<float>() && impl.available()));
-    if (impl.provides<float>() && !impl.available())
+    CHECK(shown == (impl.provides(smx::Op::softmax, smx::Dtype::f32) && impl.available()));
+    if (impl.provides(smx::Op::softmax, smx::Dtype::f32) && !impl.available())
       CHECK(r.err.find(smx::cli::cat({"skipping '", impl.name, "'"})) != std::string::npos);
   }
 }

@@ -28,14 +28,14 @@ struct Case {
 // Each output of the table against each policy (declared on a copy of
 // "stable"): the policy check passes exactly for the policies listed.
 template <class Policy>
-void check_policies(Policy Impl::*field, std::initializer_list<Policy> policies, const std::vector<float>& x,
+void check_policies(Policy SpecialValues::*field, std::initializer_list<Policy> policies, const std::vector<float>& x,
                     std::initializer_list<Case<Policy>> cases) {
   const Expected<float> ref = expected_softmax<float>(x);
   for (const auto& c : cases)
     for (const Policy p : policies) {
       INFO(c.output << " declared " << to_string(p));
       Impl impl = *find("stable");
-      impl.*field = p;
+      impl.behaviour.special.*field = p;
       CHECK(check_row<float>(impl, x, c.y, ref).policy_ok == c.accepted_by.contains(p));
     }
 }
@@ -45,7 +45,7 @@ void check_policies(Policy Impl::*field, std::initializer_list<Policy> policies,
 TEST_CASE("contract check: an all -inf row is held to the declared policy", "[contract]") {
   using P = AllNegInf;
   const std::vector<float> x = {-inf, -inf, -inf};
-  check_policies<P>(&Impl::all_neg_inf, {P::nan, P::zeros, P::uniform, P::neg_inf}, x, {
+  check_policies<P>(&SpecialValues::all_neg_inf, {P::nan, P::zeros, P::uniform, P::neg_inf}, x, {
       {"NaN row", {qnan, qnan, qnan}, {P::nan}},
       {"zeros", {0, 0, 0}, {P::zeros}},
       {"uniform", {1.f / 3, 1.f / 3, 1.f / 3}, {P::uniform}},
@@ -57,7 +57,7 @@ TEST_CASE("contract check: an all -inf row is held to the declared policy", "[co
 TEST_CASE("contract check: a row with +inf is held to the declared policy", "[contract]") {
   using P = PosInf;
   const std::vector<float> x = {1, inf, -inf, inf};
-  check_policies<P>(&Impl::pos_inf, {P::nan_row, P::limit, P::nan_at_inf, P::neg_inf}, x, {
+  check_policies<P>(&SpecialValues::pos_inf, {P::nan_row, P::limit, P::nan_at_inf, P::neg_inf}, x, {
       {"NaN row", {qnan, qnan, qnan, qnan}, {P::nan_row}},
       {"limit", {0, 0.5f, 0, 0.5f}, {P::limit}},
       {"NaN at +inf, 0 elsewhere", {0, qnan, 0, qnan}, {P::nan_at_inf}},
@@ -69,7 +69,7 @@ TEST_CASE("contract check: a row with +inf is held to the declared policy", "[co
 TEST_CASE("contract check: a row with a NaN is held to the declared policy", "[contract]") {
   using P = NanInput;
   const std::vector<float> x = {1, qnan, 2, 3};
-  check_policies<P>(&Impl::nan_input, {P::nan_row, P::nan_at_nan, P::neg_inf}, x, {
+  check_policies<P>(&SpecialValues::nan_input, {P::nan_row, P::nan_at_nan, P::neg_inf}, x, {
       {"NaN row", {qnan, qnan, qnan, qnan}, {P::nan_row, P::nan_at_nan}},  // NaN or 0 elsewhere: NaN is allowed
       {"NaN at the NaN, 0 elsewhere", {0, qnan, 0, 0}, {P::nan_at_nan}},
       {"NaN at the NaN, 0 or NaN elsewhere", {0, qnan, qnan, 0}, {P::nan_at_nan}},
@@ -99,7 +99,7 @@ TEST_CASE("contract check: a budget claims nothing for outputs below its floor",
        }) {
     INFO(r.output);
     Impl impl = *find("stable");
-    impl.budget.f32.floor = r.floor;
+    for (Kernel& k : impl.kernels) k.budget.floor = r.floor;
     CHECK(check_row<float>(impl, x, r.y, ref).ok == r.ok);
   }
 }

@@ -46,7 +46,7 @@ TEMPLATE_TEST_CASE("order: entries spaced finer than the reduced argument, the m
     for (const Impl* impl : testable_impls<T>()) {
       INFO(impl->name << " " << dtype_name<T>() << " max=" << shortest(c.max) << " first=" << shortest(c.first));
       std::vector<T> y(x.size());
-      impl->softmax<T>()(x.data(), y.data(), x.size());
+      impl->template kernel<Op::softmax, T>()(x.data(), y.data(), x.size());
       CHECK(check_row<T>(*impl, x, y, ref).failure == "");
     }
   }

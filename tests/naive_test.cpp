@@ -32,7 +32,7 @@ TEMPLATE_TEST_CASE("naive: overflows and underflows where the textbook says", "[
     INFO(dtype_name<T>() << ": " << c.why);
     const std::vector<T> x(c.x.begin(), c.x.end());
     std::vector<T> y(x.size());
-    naive.softmax<T>()(x.data(), y.data(), x.size());
+    naive.template kernel<Op::softmax, T>()(x.data(), y.data(), x.size());
     CHECK(std::isnan(y[c.nan_at]));
     CHECK_FALSE(budget_applies<T>(naive, x));
     CHECK(budget_applies<T>(*find("stable"), x));
@@ -40,7 +40,7 @@ TEMPLATE_TEST_CASE("naive: overflows and underflows where the textbook says", "[
   // The huge-offset family (1e4 + small spread) overflows every element.
   const std::vector<T> x = family<T>("offset", 64);
   std::vector<T> y(x.size());
-  naive.softmax<T>()(x.data(), y.data(), x.size());
+  naive.template kernel<Op::softmax, T>()(x.data(), y.data(), x.size());
   for (T v : y) CHECK(std::isnan(v));
 }
 

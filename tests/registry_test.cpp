@@ -15,7 +15,7 @@ TEST_CASE("registry: names are unique and find() returns each entry", "[registry
     CHECK(names.insert(impl.name).second);
     CHECK(find(impl.name) == &impl);
     CHECK(!impl.summary.empty());
-    CHECK((impl.softmax_f32 || impl.softmax_f64));
+    CHECK((impl.provides(Op::softmax, Dtype::f32) || impl.provides(Op::softmax, Dtype::f64)));
   }
   CHECK(find("no-such-softmax") == nullptr);
 }
@@ -26,8 +26,8 @@ TEST_CASE("registry: the textbook implementations and every vectorized path are 
     INFO(name);
     const Impl* impl = find(name);
     REQUIRE(impl != nullptr);
-    CHECK(impl->softmax_f32 != nullptr);
-    CHECK(impl->softmax_f64 != nullptr);
+    CHECK(impl->kernel<Op::softmax, float>() != nullptr);
+    CHECK(impl->kernel<Op::softmax, double>() != nullptr);
   }
   // The portable path and the dispatcher run everywhere.
   CHECK(find("vectorized")->available());
@@ -41,8 +41,10 @@ TEST_CASE("registry: the textbook implementations and every vectorized path are 
 TEST_CASE("registry: every implementation states a budget for each dtype it provides", "[registry]") {
   for (const Impl& impl : all_impls()) {
     INFO(impl.name);
-    if (impl.softmax_f32) CHECK(impl.budget.f32.declared());
-    if (impl.softmax_f64) CHECK(impl.budget.f64.declared());
+    for (const Kernel& k : impl.kernels) {
+      INFO(to_string(k.op) << " " << to_string(k.dtype));
+      CHECK(k.budget.declared());
+    }
   }
 }
 

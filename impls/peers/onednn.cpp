@@ -109,13 +109,10 @@ Impl peer_onednn() {
   return {
       .name = "peer.onednn",
       .summary = summary(),
-      .softmax_f32 = row,
-      .batch_f32 = batch,
-      .budget = {.f32 = kBudgetF32, .f64 = {}},  // f64: oneDNN 2.6 has no f64
-      .all_neg_inf = AllNegInf::nan,
-      .pos_inf = PosInf::nan_at_inf,
-      .nan_input = NanInput::nan_at_nan,
-      .subnormals = Subnormals::flushed,
+      .role = Role::peer,
+      .kernels = {cell<Op::softmax>(row, kBudgetF32, {.batch = batch})},  // oneDNN 2.6 has no f64 softmax
+      .behaviour = {.special = {.pos_inf = PosInf::nan_at_inf, .nan_input = NanInput::nan_at_nan},
+                    .subnormals = Subnormals::flushed},
   };
 }
 

@@ -90,7 +90,8 @@ void batch(const T* x, std::size_t ldx, T* y, std::size_t ldy, std::size_t rows,
 // A row of 2^16 nearly equal values below its max (tests/exact_shift_order_
 // test.cpp) needs more: 1166 ulp f32 (0.0177·n), 3035 f64 (0.046·n); the n
 // terms are rounded up from those.
-constexpr Budget kBudget{.f32 = {5, 0.022, 1}, .f64 = {6, 0.055, 1}};
+constexpr UlpBudget kBudgetF32{.base = 5, .per_element = 0.022, .per_distance = 1};
+constexpr UlpBudget kBudgetF64{.base = 6, .per_element = 0.055, .per_distance = 1};
 
 }  // namespace
 
@@ -98,13 +99,9 @@ Impl peer_torch() {
   return {
       .name = "peer.torch",
       .summary = "ATen softmax, libtorch " TORCH_VERSION " (headers), from_blob over the caller's memory",
-      .softmax_f32 = row<float>,
-      .softmax_f64 = row<double>,
-      .batch_f32 = batch<float>,
-      .batch_f64 = batch<double>,
-      .budget = kBudget,
-      .all_neg_inf = AllNegInf::nan,
-      .pos_inf = PosInf::nan_row,
+      .role = Role::peer,
+      .kernels = {cell<Op::softmax>(row<float>, kBudgetF32, {.batch = batch<float>}),
+                  cell<Op::softmax>(row<double>, kBudgetF64, {.batch = batch<double>})},
   };
 }
 

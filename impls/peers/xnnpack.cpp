@@ -100,14 +100,11 @@ Impl peer_xnnpack() {
   return {
       .name = "peer.xnnpack",
       .summary = "XNNPACK " SMX_XNNPACK_VERSION " softmax_nc_f32 operator, created once per shape, on the caller's memory",
-      .softmax_f32 = row,
-      .batch_f32 = run,
+      .role = Role::peer,
+      .kernels = {cell<Op::softmax>(row, kBudgetF32, {.batch = run})},  // XNNPACK's softmax is float only
       .available = initialized,
-      .budget = {.f32 = kBudgetF32, .f64 = {}},  // f64: XNNPACK is float only
-      .all_neg_inf = AllNegInf::neg_inf,
-      .pos_inf = PosInf::neg_inf,
-      .nan_input = NanInput::neg_inf,
-      .subnormals = Subnormals::flushed,
+      .behaviour = {.special = {.all_neg_inf = AllNegInf::neg_inf, .pos_inf = PosInf::neg_inf, .nan_input = NanInput::neg_inf},
+                    .subnormals = Subnormals::flushed},
   };
 }
 

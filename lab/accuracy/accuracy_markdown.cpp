@@ -24,8 +24,8 @@ std::string where(const AccuracyRecord& r) {
 }
 
 std::string budget_text(const Impl& impl, Dtype d) {
-  if (!impl.provides(d)) return "-";
-  return describe(d == Dtype::f32 ? impl.budget.f32 : impl.budget.f64);
+  if (!impl.provides(Op::softmax, d)) return "-";
+  return describe(impl.declared(Op::softmax, d).budget);
 }
 
 void context_section(std::ostream& out, const AccuracyRun& run, const AccuracyMeta& meta) {

@@ -48,7 +48,7 @@ struct Chunk {
 
 Chunk sweep(const Impl& impl, std::int64_t k0, std::int64_t k1) {
   Chunk c;
-  const row_fn<float> f = impl.softmax_f32;
+  const row_fn<float> f = impl.kernel<Op::softmax, float>();
   float prev = 0;
   for (std::int64_t k = k0; k < k1; ++k) {
     const float x = from_key(k);
@@ -77,7 +77,7 @@ std::vector<ExhaustiveResult> run_exhaustive(const std::vector<const Impl*>& imp
   std::atomic<std::uint64_t> done{0};
   const std::uint64_t total = total_per_impl * impls.size();
   for (const Impl* impl : impls) {
-    if (!impl->softmax_f32) continue;
+    if (!impl->provides(Op::softmax, Dtype::f32)) continue;
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<Chunk> parts(chunks);
     std::atomic<std::size_t> next{0};

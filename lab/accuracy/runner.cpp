@@ -56,7 +56,7 @@ RowResult measure(const Impl& impl, const Input& in, std::span<const T> x, const
   r.ran = true;
   r.seed = in.seed;
   std::vector<T> y(x.size());
-  impl.softmax<T>()(x.data(), y.data(), x.size());
+  impl.template kernel<Op::softmax, T>()(x.data(), y.data(), x.size());
   r.verdict = check_row<T>(impl, x, y, ref);
   r.produces = special_outcome<T>(x, y, ref);
   if (classify<T>(x) != RowClass::finite) return r;
@@ -79,8 +79,9 @@ RowResult measure(const Impl& impl, const Input& in, std::span<const T> x, const
     }
   }
   r.kl = static_cast<double>(std::max(kl, 0.0L));
-  const double bound = impl.error_model == ErrorModel::basic     ? metrics::bound_basic<T>(x)
-                       : impl.error_model == ErrorModel::shifted ? metrics::bound_shifted<T>(x)
+  const ErrorModel model = impl.declared(Op::softmax, dtype_of<T>).behaviour.error_model;
+  const double bound = model == ErrorModel::basic     ? metrics::bound_basic<T>(x)
+                       : model == ErrorModel::shifted ? metrics::bound_shifted<T>(x)
                                                                  : 0;
   r.bound_ratio = bound > 0 ? m.normwise / bound : 0;
   r.worst_normal = worst_at<T>(in.seed, m.worst_normal, x, y, ref);
@@ -97,7 +98,7 @@ InputResult run_input(const AccuracyGrid& grid, const Input& in) {
   out.reference_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   out.rows.resize(grid.impls.size());
   for (std::size_t k = 0; k < grid.impls.size(); ++k)
-    if (grid.impls[k]->provides<T>()) out.rows[k] = measure<T>(*grid.impls[k], in, x, ref);
+    if (grid.impls[k]->provides(Op::softmax, dtype_of<T>)) out.rows[k] = measure<T>(*grid.impls[k], in, x, ref);
   return out;
 }
 
@@ -201,8 +202,7 @@ AccuracyRun run_accuracy(const AccuracyGrid& grid, unsigned threads,
         rec.dtype = in.dtype;
         rec.family = in.family->name;
         rec.n = in.n;
-        const UlpBudget& b = in.dtype == Dtype::f32 ? grid.impls[k]->budget.f32 : grid.impls[k]->budget.f64;
-        rec.budget = b.at(in.n);
+        rec.budget = grid.impls[k]->declared(Op::softmax, in.dtype).budget.at(in.n);
         run.records.push_back(std::move(rec));
       }
       merge(run.records[it->second], r);

@@ -29,11 +29,6 @@ std::optional<std::size_t> keyed(std::string_view part, std::string_view key) {
   return whole_number(part.substr(key.size() + 1));
 }
 
-std::optional<Dtype> dtype_named(std::string_view s) {
-  if (s == "f32") return Dtype::f32;
-  if (s == "f64") return Dtype::f64;
-  return std::nullopt;
-}
 
 }  // namespace
 

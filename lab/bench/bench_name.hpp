@@ -33,4 +33,7 @@ std::string bench_name(const BenchId& id);
 // nullopt for a name not of the forms above (another program's benchmark).
 std::optional<BenchId> parse_bench_name(std::string_view name);
 
+// The JSON context key that records an implementation's role: "role: <name>".
+inline constexpr std::string_view role_context_prefix = "role: ";
+
 }  // namespace smx

@@ -20,7 +20,7 @@ constexpr int thread_counts[] = {1, 2};
 // 16 to 2^26 in powers of 4, and the vocabulary sizes of common language models.
 constexpr std::size_t full_sizes[] = {16,     64,     256,    1000,   1024,    4096,    16384,    32000,   50257,
                                       65536,  128256, 151936, 262144, 1048576, 4194304, 16777216, 67108864};
-// Quick: the sizes issue 6's targets name, in cache (1024, 32000 and 128256,
+// Quick: the sizes the speed targets name, in cache (1024, 32000 and 128256,
 // a vocabulary size), and one or two more per level of the memory hierarchy
 // for the figures (working set 2n·4 bytes in f32: 256 to 4096 in L1, 32000
 // and 128256 in L2, 2^20 in L3, 2^22 filling a 32 MiB L3; in f64 2^22 is in
@@ -33,6 +33,9 @@ constexpr std::size_t quick_family_sizes[] = {4096, 128256};
 // few seconds each) stays affordable; ISA paths and textbook kernels have
 // 2^22 for the same memory level.
 constexpr std::size_t quick_dram_size = 16777216;
+
+// The element types the timing code runs (bench/timed.cpp).
+constexpr Dtype timed_dtypes[] = {Dtype::f32, Dtype::f64};
 
 struct Builder {
   const PlanOptions& options;
@@ -59,24 +62,30 @@ struct Builder {
   }
 };
 
-// "vectorized.avx2" is one ISA path of "vectorized": the name up to its last
-// dot is another implementation in the list (peer.torch is not: no "peer").
-bool is_isa_path(const Impl& impl, std::span<const Impl> impls) {
-  const std::string_view parent = parent_name(impl.name);
-  return !parent.empty() && std::any_of(impls.begin(), impls.end(), [&](const Impl& i) { return i.name == parent; });
-}
-
-// Timed at the quick preset's out-of-cache size: "vectorized", whose ISA
-// paths are in the list, and the peers.
-bool timed_out_of_cache(const Impl& impl, std::span<const Impl> impls) {
-  return impl.name.starts_with("peer.") ||
-         std::any_of(impls.begin(), impls.end(), [&](const Impl& i) { return parent_name(i.name) == impl.name; });
+// How the quick preset covers each role, so that it stays within a few
+// minutes however many ISA paths the list has: an ISA path is timed on normal
+// rows only (its kernel entry, which runs the best path, has the rest, and
+// its out-of-cache size is the full preset's 2^22); the suite's kernels and
+// the peers are also timed out of cache (the targets at 2^24).
+struct QuickCoverage {
+  Role role;
+  bool every_family, out_of_cache;
+};
+constexpr QuickCoverage quick_coverage[] = {
+    {Role::textbook, true, false}, {Role::kernel, true, true},  {Role::isa_path, false, false},
+    {Role::peer, true, true},      {Role::plugin, true, true},  {Role::external, true, false},
+    {Role::test, true, false},
+};
+const QuickCoverage& coverage(Role r) {
+  for (const QuickCoverage& c : quick_coverage)
+    if (c.role == r) return c;
+  return quick_coverage[0];
 }
 
 std::vector<Dtype> provided(const Impl& impl) {
   std::vector<Dtype> out;
   for (Dtype d : {Dtype::f32, Dtype::f64})
-    if (impl.provides(d)) out.push_back(d);
+    if (impl.provides(Op::softmax, d)) out.push_back(d);
   return out;
 }
 
@@ -94,10 +103,7 @@ std::vector<BenchCase> bench_plan(const PlanOptions& options) {
 
   for (const Impl& impl : options.impls) {
     if (!impl.available()) continue;
-    // Quick: an ISA path is timed on normal rows only (its dispatching entry,
-    // which runs the best path, has the rest), so the preset stays within about 4
-    // minutes however many variants the list has.
-    const bool path_only_normal = quick && is_isa_path(impl, options.impls);
+    const bool path_only_normal = quick && !coverage(impl.role).every_family;
     for (const Dtype d : provided(impl)) {
       for (const BenchFamily& f : families) {
         const bool main = f.name == families[0].name;
@@ -107,7 +113,7 @@ std::vector<BenchCase> bench_plan(const PlanOptions& options) {
           if (f.name == "wide") b.softmax(impl, d, f, n, true);  // subnormal outputs: the denormal slow path
         }
       }
-      if (quick && d == Dtype::f32 && timed_out_of_cache(impl, options.impls)) b.softmax(impl, d, families[0], quick_dram_size, false);
+      if (quick && d == Dtype::f32 && coverage(impl.role).out_of_cache) b.softmax(impl, d, families[0], quick_dram_size, false);
       if (quick && (d == Dtype::f64 || path_only_normal)) continue;  // quick: batched in f32 only
       for (const BatchShape& s : shapes)
         for (const int t : thread_counts) b.batched(impl, d, s, t);

@@ -91,6 +91,8 @@ void add_context(Preset preset) {
   add("revision", c.revision);
   add("date_utc", c.date_utc);
   add("preset", std::string(to_string(preset)));
+  // Each implementation's role, so the report groups and draws them as the run saw them.
+  for (const Impl& impl : all_impls()) add(std::string(role_context_prefix) + std::string(impl.name), std::string(to_string(impl.role)));
   std::string threads;
   for (const int t : batch_threads()) threads.append(threads.empty() ? "" : ",").append(std::to_string(t));
   add("batch_threads", threads);

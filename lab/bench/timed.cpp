@@ -52,7 +52,7 @@ void time_softmax(benchmark::State& state, const BenchCase& c, BenchData& data) 
                [&] { softmax_batched<T>(impl, in, n, y, n, rows, n, threads); });
     return;
   }
-  const row_fn<T> kernel = c.impl->softmax<T>();
+  const row_fn<T> kernel = c.impl->template kernel<Op::softmax, T>();
   FlushDenormals ftz(c.id.ftz);
   timed_loop(state, static_cast<double>(n), bytes, false, [&] { kernel(in, y, n); });
 }

@@ -17,7 +17,7 @@ std::vector<std::size_t> verified_rows(std::size_t rows) {
 template <class T>
 Verdict verify_on(const Impl& impl, const T* x, T* y, std::size_t rows, std::size_t cols, int threads,
                   const std::vector<std::pair<std::size_t, Expected<T>>>& refs) {
-  if (rows == 0) impl.softmax<T>()(x, y, cols);
+  if (rows == 0) impl.template kernel<Op::softmax, T>()(x, y, cols);
   else softmax_batched<T>(impl, x, cols, y, cols, rows, cols, threads);
   Verdict v;
   for (const auto& [row, ref] : refs) {

@@ -57,7 +57,7 @@ Evaluated<T> evaluate(const std::vector<T>& x, const std::vector<const Impl*>& i
     // change what the next one sees. y starts NaN so an unwritten output shows.
     std::vector<T> xc = x;
     Output<T> o{impl, std::vector<T>(n, std::numeric_limits<T>::quiet_NaN()), std::vector<double>(n)};
-    impl->softmax<T>()(xc.data(), o.y.data(), n);
+    impl->template kernel<Op::softmax, T>()(xc.data(), o.y.data(), n);
     for (std::size_t i = 0; i < n; ++i)
       o.ulp[i] = std::isnan(e.r[i]) ? std::numeric_limits<double>::quiet_NaN() : metrics::ulp_error<T>(o.y[i], e.r[i]);
     e.outputs.push_back(std::move(o));
@@ -143,7 +143,7 @@ std::vector<const Impl*> select_impls(const Args& args, Format format, std::vect
   }
   std::vector<const Impl*> out;
   for (const ImplChoice& c : choices) {
-    if (!c.impl->provides<T>()) {
+    if (!c.impl->provides(Op::softmax, dtype_of<T>)) {
       if (c.named) throw UsageError(cat({quote(c.impl->name), " does not provide ", dtype}));
       continue;
     }

@@ -20,16 +20,16 @@ constexpr OptionSpec list_options[] = {
 
 constexpr std::array<Format, 3> list_formats{Format::table, Format::json, Format::csv};
 
-std::string budget_text(const Impl& impl, Dtype d) {
-  if (!impl.provides(d)) return "-";
-  const UlpBudget& b = d == Dtype::f32 ? impl.budget.f32 : impl.budget.f64;
+std::string budget_text(const Impl& impl, Op op, Dtype d) {
+  if (!impl.provides(op, d)) return "-";
+  const UlpBudget& b = impl.declared(op, d).budget;
   return b.declared() ? describe(b) + " ulp" : "none";
 }
 
-std::vector<std::string_view> dtypes_of(const Impl& impl) {
+std::vector<std::string_view> dtypes_of(const Impl& impl, Op op = Op::softmax) {
   std::vector<std::string_view> out;
-  for (const Dtype d : {Dtype::f32, Dtype::f64})
-    if (impl.provides(d)) out.push_back(to_string(d));
+  for (const DtypeInfo& d : dtype_table)
+    if (impl.provides(op, d.dtype)) out.push_back(d.name);
   return out;
 }
 
@@ -40,25 +40,90 @@ std::string join(const std::vector<std::string_view>& items, std::string_view se
 }
 
 // JSON/CSV budget: the number, or nothing when the type is not provided or no claim is made.
-const UlpBudget* budget_of(const Impl& impl, Dtype d) {
-  const UlpBudget& b = d == Dtype::f32 ? impl.budget.f32 : impl.budget.f64;
-  return impl.provides(d) && b.declared() ? &b : nullptr;
+const UlpBudget* budget_of(const Impl& impl, Dtype d, Op op = Op::softmax) {
+  const UlpBudget& b = impl.declared(op, d).budget;
+  return impl.provides(op, d) && b.declared() ? &b : nullptr;
+}
+
+// What the top-level fields show: softmax's declaration (f32's where the cells differ).
+const Behaviour& softmax_behaviour(const Impl& impl) {
+  const Dtype d = impl.provides(Op::softmax, Dtype::f32) ? Dtype::f32 : Dtype::f64;
+  return impl.declared(Op::softmax, d).behaviour;
+}
+
+nlohmann::ordered_json budget_json(const UlpBudget& b) {
+  if (!b.declared()) return nullptr;
+  return {{"base", b.base}, {"per_element", b.per_element}, {"per_distance", b.per_distance},
+          {"per_magnitude", b.per_magnitude}, {"floor", b.floor}};
+}
+
+nlohmann::ordered_json behaviour_json(const Behaviour& b) {
+  return {{"all_neg_inf", to_string(b.special.all_neg_inf)},
+          {"pos_inf", to_string(b.special.pos_inf)},
+          {"nan_input", to_string(b.special.nan_input)},
+          {"domain", to_string(b.domain)},
+          {"subnormals", to_string(b.subnormals)},
+          {"zero_at_neg_inf", b.consistency.zero_at_neg_inf},
+          {"preserves_order", b.consistency.preserves_order},
+          {"consistent_ties", b.consistency.consistent_ties},
+          {"address_invariant", b.consistency.address_invariant}};
+}
+
+// Every (operation, element type) cell: provided or not, and what a provided one declares.
+nlohmann::ordered_json kernels_json(const Impl& impl) {
+  auto ops = nlohmann::ordered_json::object();
+  for (const OpInfo& op : op_table) {
+    auto types = nlohmann::ordered_json::object();
+    for (const DtypeInfo& d : dtype_table) {
+      if (!impl.provides(op.op, d.dtype)) {
+        types[d.name] = nullptr;
+        continue;
+      }
+      const auto [budget, behaviour] = impl.declared(op.op, d.dtype);
+      types[d.name] = {{"budget", budget_json(budget)}, {"behaviour", behaviour_json(behaviour)}};
+    }
+    ops[op.name] = types;
+  }
+  return ops;
+}
+
+// "f32 f64", or "-" where the implementation has no kernel for the operation.
+std::string cells_text(const Impl& impl, Op op) {
+  const std::string types = join(dtypes_of(impl, op), " ");
+  return types.empty() ? "-" : types;
 }
 
 void write_table(const std::vector<const Impl*>& impls, std::ostream& out) {
   using A = Table::Align;
-  Table t({A::left, A::left, A::left, A::left, A::left, A::left, A::left, A::left, A::left, A::left, A::left});
-  t.add({"name", "dtypes", "budget f32", "budget f64", "all -inf", "+inf", "NaN", "domain", "subnormals", "available",
-         "summary"});
-  for (const Impl* impl : impls)
-    t.add({std::string(impl->name), join(dtypes_of(*impl), " "), budget_text(*impl, Dtype::f32),
-           budget_text(*impl, Dtype::f64), std::string(to_string(impl->all_neg_inf)), std::string(to_string(impl->pos_inf)),
-           std::string(to_string(impl->nan_input)), std::string(to_string(impl->domain)), std::string(to_string(impl->subnormals)),
-           impl->available() ? "yes" : "no", std::string(impl->summary)});
+  Table t({A::left, A::left, A::left, A::left, A::left, A::left, A::left, A::left, A::left, A::left, A::left, A::left});
+  t.add({"name", "role", "dtypes", "budget f32", "budget f64", "all -inf", "+inf", "NaN", "domain", "subnormals",
+         "available", "summary"});
+  for (const Impl* impl : impls) {
+    const Behaviour& b = softmax_behaviour(*impl);
+    t.add({std::string(impl->name), std::string(to_string(impl->role)), join(dtypes_of(*impl), " "),
+           budget_text(*impl, Op::softmax, Dtype::f32), budget_text(*impl, Op::softmax, Dtype::f64),
+           std::string(to_string(b.special.all_neg_inf)), std::string(to_string(b.special.pos_inf)),
+           std::string(to_string(b.special.nan_input)), std::string(to_string(b.domain)),
+           std::string(to_string(b.subnormals)), impl->available() ? "yes" : "no", std::string(impl->summary)});
+  }
   t.write(out);
-  out << "\nbudget: max ulp error claimed for output i of a row of n values, x−max = x_i minus the row max\n"
-         "(outputs ≥ F: no claim for outputs whose exact value is below F; none: no claim;\n"
-         "-: type not provided).\n";
+  out << "\nbudget: softmax's max ulp error claimed for output i of a row of n values, x−max = x_i minus the\n"
+         "row max (outputs ≥ F: no claim for outputs whose exact value is below F; none: no claim;\n"
+         "-: type not provided).\n\n";
+
+  // The kernel table: which (operation, element type) cells each one provides.
+  std::vector<Table::Align> align(1 + op_table.size(), A::left);
+  Table cells(align);
+  std::vector<std::string> header{"kernels"};
+  for (const OpInfo& op : op_table) header.emplace_back(op.name);
+  cells.add(header);
+  for (const Impl* impl : impls) {
+    std::vector<std::string> row{std::string(impl->name)};
+    for (const OpInfo& op : op_table) row.push_back(cells_text(*impl, op.op));
+    cells.add(row);
+  }
+  cells.write(out);
+  out << "\nkernels: the element types each operation is provided in (-: none yet).\n";
 }
 
 void write_json(const std::vector<const Impl*>& impls, std::ostream& out) {
@@ -84,16 +149,13 @@ void write_json(const std::vector<const Impl*>& impls, std::ostream& out) {
         {"budget_per_distance", per_distance},
         {"budget_per_magnitude", per_magnitude},
         {"budget_floor", floor},
-        {"all_neg_inf", to_string(impl->all_neg_inf)},
-        {"pos_inf", to_string(impl->pos_inf)},
-        {"nan_input", to_string(impl->nan_input)},
-        {"domain", to_string(impl->domain)},
-        {"subnormals", to_string(impl->subnormals)},
-        {"zero_at_neg_inf", impl->zero_at_neg_inf},
-        {"preserves_order", impl->preserves_order},
-        {"consistent_ties", impl->consistent_ties},
-        {"address_invariant", impl->address_invariant},
     });
+    // Softmax's declaration at the top level, as before the kernel table existed.
+    nlohmann::ordered_json& entry = array.back();
+    entry.update(behaviour_json(softmax_behaviour(*impl)));
+    entry["role"] = to_string(impl->role);
+    entry["parent"] = impl->parent.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(impl->parent);
+    entry["kernels"] = kernels_json(*impl);
   }
   // Replace, not throw, on invalid UTF-8: a summary typo must not abort `list`.
   out << array.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
@@ -101,16 +163,18 @@ void write_json(const std::vector<const Impl*>& impls, std::ostream& out) {
 
 void write_csv(const std::vector<const Impl*>& impls, std::ostream& out) {
   out << "name,summary,dtypes,budget_f32,budget_per_element_f32,budget_f64,budget_per_element_f64,"
-         "all_neg_inf,pos_inf,nan_input,domain,subnormals,available\n";
+         "all_neg_inf,pos_inf,nan_input,domain,subnormals,available,role\n";
   for (const Impl* impl : impls) {
     std::string line = cat({csv_field(impl->name), ",", csv_field(impl->summary), ",", join(dtypes_of(*impl), " ")});
     for (const Dtype d : {Dtype::f32, Dtype::f64}) {
       const UlpBudget* b = budget_of(*impl, d);
       line += cat({",", b ? shortest(b->base) : "", ",", b ? shortest(b->per_element) : ""});
     }
-    line += cat({",", csv_field(to_string(impl->all_neg_inf)), ",", csv_field(to_string(impl->pos_inf)), ",",
-                 csv_field(to_string(impl->nan_input)), ",", csv_field(to_string(impl->domain)), ",", csv_field(to_string(impl->subnormals)), ",",
-                 impl->available() ? "true" : "false"});
+    const Behaviour& b = softmax_behaviour(*impl);
+    line += cat({",", csv_field(to_string(b.special.all_neg_inf)), ",", csv_field(to_string(b.special.pos_inf)), ",",
+                 csv_field(to_string(b.special.nan_input)), ",", csv_field(to_string(b.domain)), ",",
+                 csv_field(to_string(b.subnormals)), ",", impl->available() ? "true" : "false", ",",
+                 csv_field(to_string(impl->role))});
     out << line << '\n';
   }
 }
@@ -126,7 +190,7 @@ int run_list(const Args& args, Io& io) {
     for (const Impl& impl : all_impls()) impls.push_back(&impl);
   }
   std::erase_if(impls, [&](const Impl* impl) {
-    return std::none_of(dtypes.begin(), dtypes.end(), [&](Dtype d) { return impl->provides(d); });
+    return std::none_of(dtypes.begin(), dtypes.end(), [&](Dtype d) { return impl->provides(Op::softmax, d); });
   });
 
   switch (format) {
@@ -160,8 +224,12 @@ Command list() {
           "budget, budget_per_element, budget_per_distance, budget_per_magnitude\n"
           "and budget_floor, each {f32, f64} (null: type not provided or no\n"
           "claim), all_neg_inf, pos_inf, nan_input, domain, subnormals,\n"
-          "zero_at_neg_inf, preserves_order, consistent_ties, address_invariant.\n"
-          "csv: the same fields, one implementation per line, empty for null.\n",
+          "zero_at_neg_inf, preserves_order, consistent_ties, address_invariant\n"
+          "(softmax's declaration), then role, parent (the kernel an ISA path\n"
+          "belongs to, else null) and kernels: {operation: {dtype: null (not\n"
+          "provided) or {budget, behaviour}}} for every operation and element type.\n"
+          "csv: the softmax fields and the role, one implementation per line,\n"
+          "empty for null.\n",
       .options = list_options,
       .max_positionals = 0,
       .run = run_list,

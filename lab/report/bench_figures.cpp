@@ -20,10 +20,8 @@ bool single_row(const BenchResult& r, Dtype d, std::string_view family, bool ftz
 std::vector<std::string> drawn_impls(const BenchResults& results) {
   const std::vector<std::string> all = impl_names(results);
   std::vector<std::string> names;
-  for (const std::string& n : all) {
-    const std::string_view parent = parent_name(n);
-    if (parent.empty() || std::find(all.begin(), all.end(), parent) == all.end()) names.push_back(n);
-  }
+  for (const std::string& n : all)  // an ISA path's kernel entry stands for it
+    if (results.role_of(n) != Role::isa_path) names.push_back(n);
   return names;
 }
 

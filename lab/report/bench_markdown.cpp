@@ -69,7 +69,7 @@ void context_section(std::ostream& out, const BenchResults& results) {
       << " |\n";
   std::string peers;  // the shipped libraries this run compared against; none when they were not built
   for (const std::string& impl : impl_names(results))
-    if (impl.starts_with("peer.")) peers.append(peers.empty() ? "`" : ", `").append(impl).append("`");
+    if (results.role_of(impl) == Role::peer) peers.append(peers.empty() ? "`" : ", `").append(impl).append("`");
   out << "| peers | " << (peers.empty() ? std::string("none in this run: every comparison with a peer is not measured") : peers)
       << " |\n";
   out << "| compiler | " << value_of(results, "compiler") << " |\n";

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <numeric>
 
+#include "impls/registry.hpp"
 #include "lab/markdown.hpp"
 #include "lab/report/bench_json.hpp"
 
@@ -76,11 +77,20 @@ const BenchResult* BenchResults::find(const BenchId& id) const {
   return nullptr;
 }
 
+std::optional<Role> BenchResults::role_of(const std::string& impl) const {
+  if (const auto r = roles.find(impl); r != roles.end()) return r->second;
+  if (const Impl* known = smx::find(impl)) return known->role;
+  return std::nullopt;
+}
+
 BenchResults bench_results_from(const nlohmann::json& j) {
   BenchResults out;
   const nlohmann::json context = j.value("context", nlohmann::json::object());
   for (const auto& [key, value] : context.items())
     if (!value.is_array() && !value.is_object()) out.context[key] = text_of(value);
+  for (const auto& [key, value] : out.context)
+    if (key.starts_with(role_context_prefix))
+      if (const auto role = role_named(value)) out.roles[key.substr(role_context_prefix.size())] = *role;
   if (const auto load = context.find("load_avg"); load != context.end() && load->is_array()) {
     std::string text;
     for (const auto& v : *load) text += (text.empty() ? "" : ", ") + (v.is_number() ? md::fixed(v.get<double>(), "%.2f") : text_of(v));

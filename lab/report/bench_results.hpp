@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "lab/bench/bench_name.hpp"
+#include "impls/role.hpp"
 #include "lab/bench/probes.hpp"
 
 namespace smx {
@@ -33,12 +34,16 @@ struct BenchResult {
 
 struct BenchResults {
   std::map<std::string, std::string> context;  // every context entry, as text
+  std::map<std::string, Role> roles;           // from the context's "role: <name>" entries
   bool cpu_scaling = false;                    // Google Benchmark: CPU frequency scaling enabled
   bool debug_library = false;                  // Google Benchmark built as debug
   std::vector<MemoryLevel> levels;             // capacities the run classified sizes with
   std::vector<BenchResult> results;            // ours only (names parse_bench_name reads), in file order
 
   const BenchResult* find(const BenchId& id) const;
+  // The run's role for an implementation; for files without roles, the
+  // registry's; nullopt for a name neither knows.
+  std::optional<Role> role_of(const std::string& impl) const;
 };
 
 // The implementations with results, in registry order (unknown names last, sorted).
