@@ -13,6 +13,8 @@
 #include <limits>
 #include <type_traits>
 
+#include "impls/convert.hpp"
+
 namespace smx::ref::detail {
 
 template <class T>
@@ -32,33 +34,37 @@ T next_down(T c) {
   return -next_up<T>(-c);
 }
 
-// RN of an R value to T, ties to even, gradual underflow, overflow to inf.
-// long double: the x87 store rounds once, correctly, subnormals included.
-// Multiprecision: by hand (frexp, integer significand), because Boost's
-// conversions to float/double are not guaranteed to round once correctly
-// in the subnormal range.
+// RN of an R value to T (float, double, bf16 or f16), ties to even, gradual
+// underflow, overflow to inf. long double: the x87 store rounds once,
+// correctly, subnormals included (the 16-bit formats by impls/convert.hpp,
+// exact in long double). Multiprecision: by hand (frexp, integer
+// significand), because Boost's conversions to float/double are not
+// guaranteed to round once correctly in the subnormal range.
 template <class T, class R>
 T round_to_T(const R& s) {
   if constexpr (std::is_same_v<R, long double>) {
-    return static_cast<T>(s);
+    return narrow<T>(s);
   } else {
     using L = std::numeric_limits<T>;
-    if (s == 0) return T(0);
+    // A double already representable in T (or beyond T's max: inf) as T.
+    const auto exact = [](double v) { return narrow<T>(v); };
+    if (s == 0) return exact(0.0);
     const bool neg = s < 0;
     const R a = neg ? R(-s) : s;
     int e = 0;
     const R f = frexp(a, &e);  // a = f 2^e, f in [1/2, 1)
     (void)f;
-    if (e > L::max_exponent) return neg ? -L::infinity() : L::infinity();
-    if (e < L::min_exponent - L::digits - 1) return neg ? -T(0) : T(0);  // below half denorm_min
+    if (e > L::max_exponent) return exact(neg ? -HUGE_VAL : HUGE_VAL);
+    if (e < L::min_exponent - L::digits - 1) return exact(neg ? -0.0 : 0.0);  // below half denorm_min
     const int q = (e > L::min_exponent ? e : L::min_exponent) - L::digits;  // quantum 2^q
     const R scaled = ldexp(a, -q);                                          // < 2^digits
     const R whole = floor(scaled);
     const R frac = scaled - whole;
     auto n = static_cast<std::uint64_t>(whole);
     if (frac > 0.5 || (frac == 0.5 && (n & 1))) ++n;
-    const T r = std::ldexp(static_cast<T>(n), q);  // exact, or inf on overflow
-    return neg ? -r : r;
+    // exact in double (n < 2^53, q within double's range for every T), or inf on overflow
+    const double r = std::ldexp(static_cast<double>(n), q);
+    return exact(neg ? -r : r);
   }
 }
 

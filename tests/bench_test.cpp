@@ -24,6 +24,7 @@
 #include "lab/bench/register.hpp"
 #include "lab/bench/verify.hpp"
 #include "lab/families.hpp"
+#include "lab/report/bench_figures.hpp"
 #include "lab/report/bench_json.hpp"
 #include "lab/report/bench_markdown.hpp"
 #include "lab/report/bench_results.hpp"
@@ -73,7 +74,7 @@ void uniform(const T*, T* y, std::size_t n) {
 
 // A test entry with softmax kernels (nullptr: not provided) and their budgets.
 Impl fake(std::string_view name, row_fn<float> f32, row_fn<double> f64, UlpBudget b32, UlpBudget b64 = {}) {
-  Impl impl{.name = name, .summary = "test double", .role = Role::test};
+  Impl impl{.name = name, .summary = "test double", .role = Role::test, .kernels = {}};
   if (f32) impl.kernels.push_back(cell<Op::softmax>(f32, b32));
   if (f64) impl.kernels.push_back(cell<Op::softmax>(f64, b64));
   return impl;
@@ -434,4 +435,51 @@ TEST_CASE("report: bare NaN and Infinity in Google Benchmark JSON read as null, 
   CHECK(j["benchmarks"][0]["x"].is_null());
   CHECK(j["benchmarks"][0]["y"].is_null());
   CHECK(j["benchmarks"][0]["z"][0].is_null());
+}
+
+TEST_CASE("bench: a dotted-name textbook entry is planned, timed and drawn like any other", "[bench]") {
+  // The README's worked example: "stable.f64acc" is a textbook entry of its
+  // own, not an ISA path of "stable", whatever its name says.
+  const Impl& stable = *find("stable");
+  Impl f64acc = fake("stable.f64acc", stable.kernel<Op::softmax, float>(), stable.kernel<Op::softmax, double>(),
+                     stable.declared(Op::softmax, Dtype::f32).budget, stable.declared(Op::softmax, Dtype::f64).budget);
+  f64acc.role = Role::textbook;
+  const std::vector<Impl> impls = {stable, f64acc};
+
+  // Planned: the same benchmarks as stable, name for name (every family, no 2^24 for either).
+  std::map<std::string, std::set<std::string>> planned;  // impl -> names with the impl left out
+  for (const BenchCase& c : bench_plan({.preset = Preset::quick, .impls = impls})) {
+    if (c.id.kind != Kind::softmax) continue;
+    BenchId rest = c.id;
+    rest.impl.clear();
+    planned[c.id.impl].insert(bench_name(rest));
+  }
+  CHECK(planned["stable.f64acc"] == planned["stable"]);
+  CHECK(planned["stable"].count(bench_name({Kind::softmax, Dtype::f32, "", "wide", 4096, 0, 0, true})));
+  CHECK_FALSE(planned["stable"].count(bench_name({Kind::softmax, Dtype::f32, "", "normal", 16777216, 0, 0, false})));
+
+  // Timed: every one of its benchmarks runs, none skipped.
+  std::vector<BenchCase> tiny = bench_plan({.preset = Preset::quick, .max_elements = 64, .impls = impls});
+  std::erase_if(tiny, [](const BenchCase& c) { return c.id.impl != "stable.f64acc"; });
+  REQUIRE(!tiny.empty());
+  const Collector c = run_plan(tiny);
+  CHECK(c.ran.size() == tiny.size());
+  CHECK(c.errors.empty());
+
+  // Drawn: the figures take their roles from the run's context, and only ISA paths are left out.
+  const nlohmann::json j = nlohmann::json::parse(R"({
+    "context": {"role: stable": "textbook", "role: stable.f64acc": "textbook", "role: vectorized": "kernel",
+                "role: vectorized.avx2": "isa path"},
+    "benchmarks": [
+      {"name": "softmax/f32/stable/normal/n:1000", "run_type": "iteration", "iterations": 1, "cpu_time": 1.0, "time_unit": "us"},
+      {"name": "softmax/f32/stable.f64acc/normal/n:1000", "run_type": "iteration", "iterations": 1, "cpu_time": 1.0, "time_unit": "us"},
+      {"name": "softmax/f32/vectorized/normal/n:1000", "run_type": "iteration", "iterations": 1, "cpu_time": 1.0, "time_unit": "us"},
+      {"name": "softmax/f32/vectorized.avx2/normal/n:1000", "run_type": "iteration", "iterations": 1, "cpu_time": 1.0, "time_unit": "us"}
+    ]})");
+  const BenchResults r = bench_results_from(j);
+  CHECK(r.role_of("stable.f64acc") == Role::textbook);
+  const std::vector<std::string> drawn = drawn_impls(r);
+  CHECK(std::count(drawn.begin(), drawn.end(), "stable.f64acc") == 1);
+  CHECK(std::count(drawn.begin(), drawn.end(), "vectorized") == 1);
+  CHECK(std::count(drawn.begin(), drawn.end(), "vectorized.avx2") == 0);
 }

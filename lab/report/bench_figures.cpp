@@ -15,16 +15,6 @@ bool single_row(const BenchResult& r, Dtype d, std::string_view family, bool ftz
          r.id.ftz == ftz;
 }
 
-// The implementations a figure draws: every one but the ISA paths of another
-// (vectorized.avx2 ...), which the tables list; two dozen lines are unreadable.
-std::vector<std::string> drawn_impls(const BenchResults& results) {
-  const std::vector<std::string> all = impl_names(results);
-  std::vector<std::string> names;
-  for (const std::string& n : all)  // an ISA path's kernel entry stands for it
-    if (results.role_of(n) != Role::isa_path) names.push_back(n);
-  return names;
-}
-
 // Per implementation: value(result) over n for one-row results of a family.
 template <class F>
 std::vector<Series> by_n(const BenchResults& results, Dtype d, F value) {
@@ -58,6 +48,13 @@ std::string extremes(const std::vector<Series>& series, const char* what, const 
 }
 
 }  // namespace
+
+std::vector<std::string> drawn_impls(const BenchResults& results) {
+  std::vector<std::string> names;
+  for (const std::string& n : impl_names(results))
+    if (results.role_of(n) != Role::isa_path) names.push_back(n);
+  return names;
+}
 
 std::vector<Figure> bench_figures(const BenchResults& results, const Roofline& roofline, const std::filesystem::path& dir) {
   FigureSet figures(dir);

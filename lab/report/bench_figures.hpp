@@ -12,6 +12,10 @@
 
 namespace smx {
 
+// The implementations a figure draws, in registry order: every one but the
+// ISA paths (their kernel entry stands for them; the tables list them all).
+std::vector<std::string> drawn_impls(const BenchResults& results);
+
 // Draws into dir/figures/bench-*.png; Figure::file is relative to dir.
 // A figure without data (a filtered run) is left out.
 std::vector<Figure> bench_figures(const BenchResults& results, const Roofline& roofline, const std::filesystem::path& dir);

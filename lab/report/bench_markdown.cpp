@@ -100,7 +100,7 @@ std::vector<std::size_t> headline_sizes(const BenchResults& results, Dtype d) {
   for (const BenchResult& r : results.results)
     if (r.id.kind == BenchId::Kind::softmax && !r.id.rows && r.id.family == "normal" && !r.id.ftz && r.id.dtype == d)
       all.insert(r.id.n);
-  const std::set<std::size_t> preferred = {256, 1024, 32000, 128256, 1048576, 16777216, 67108864};  // issue 6's sizes
+  const std::set<std::size_t> preferred = {256, 1024, 32000, 128256, 1048576, 16777216, 67108864};  // the speed targets' sizes
   std::vector<std::size_t> out;
   for (std::size_t n : all)
     if (all.size() <= 7 || preferred.count(n)) out.push_back(n);

@@ -1,4 +1,4 @@
-// benchmarks.md: context and warnings, issue 6's targets (lab/report/targets.hpp), a headline table, the roofline
+// benchmarks.md: context and warnings, the speed targets (lab/report/targets.hpp), a headline table, the roofline
 // probes, per size class every result with its spread, speedup against the
 // baseline and fraction of the roofline bound, the FTZ/DAZ and thread
 // comparisons, figures, and the benchmarks skipped by verification.

@@ -147,8 +147,8 @@ std::string targets_summary(const std::vector<TargetCheck>& checks) {
 }
 
 void targets_section(std::ostream& out, const std::vector<TargetCheck>& checks) {
-  out << "## Targets (issue 6)\n\n"
-         "The speed targets of issue 6, evaluated on this run (single thread, normal logits, f32 unless noted). "
+  out << "## Speed targets\n\n"
+         "The suite's speed targets for its own kernels, evaluated on this run (single thread, normal logits, f32 unless noted). "
          "*measured*: the subject's throughput over the other's, at the median times; in parentheses the range the "
          "repetitions allow (fastest over slowest and the reverse). A target whose benchmarks are not in the run "
          "(a peer not built, a size outside the preset or filter) is *not measured*, with the reason.\n\n"
