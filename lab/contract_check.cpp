@@ -5,7 +5,7 @@
 #include <limits>
 #include <sstream>
 
-#include "lab/float_text.hpp"
+#include "lab/io/float_text.hpp"
 #include "reference/reference.hpp"
 
 namespace smx {

@@ -1,4 +1,4 @@
-// The benchmark engine (lab/bench/) and its report model (lab/report/):
+// The benchmark engine (bench/) and its report model (bench/report/):
 // names, the plan, registration (every benchmark of the full preset runs once
 // at a tiny size), verify-before-timing, the threaded batched adapter, the
 // FTZ/DAZ guard, the roofline and the speedup wording. No timing is checked.
@@ -18,17 +18,17 @@
 
 #include "impls/batched.hpp"
 #include "impls/worker_pool.hpp"
-#include "lab/bench/bench_name.hpp"
-#include "lab/bench/ftz.hpp"
-#include "lab/bench/plan.hpp"
-#include "lab/bench/register.hpp"
-#include "lab/bench/verify.hpp"
+#include "bench/bench_name.hpp"
+#include "bench/ftz.hpp"
+#include "bench/plan.hpp"
+#include "bench/register.hpp"
+#include "bench/verify.hpp"
 #include "lab/families.hpp"
-#include "lab/report/bench_figures.hpp"
-#include "lab/report/bench_json.hpp"
-#include "lab/report/bench_markdown.hpp"
-#include "lab/report/bench_results.hpp"
-#include "lab/report/roofline.hpp"
+#include "bench/report/bench_figures.hpp"
+#include "bench/bench_json.hpp"
+#include "bench/report/bench_markdown.hpp"
+#include "bench/report/bench_results.hpp"
+#include "bench/report/roofline.hpp"
 #include "tests/support.hpp"
 
 using namespace smx;

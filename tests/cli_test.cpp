@@ -21,7 +21,7 @@
 #include "lab/cli/command.hpp"
 #include "lab/cli/text.hpp"
 #include "lab/families.hpp"
-#include "lab/float_text.hpp"
+#include "lab/io/float_text.hpp"
 #include "reference/metrics.hpp"
 #include "reference/reference.hpp"
 

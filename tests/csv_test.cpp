@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "lab/csv.hpp"
+#include "lab/io/csv.hpp"
 
 TEST_CASE("csv: a field is quoted exactly when it holds a comma, quote or line break", "[csv]") {
   struct Case {

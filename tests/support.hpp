@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "impls/registry.hpp"
-#include "lab/float_text.hpp"
+#include "lab/io/float_text.hpp"
 
 namespace smx {
 

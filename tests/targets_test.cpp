@@ -1,4 +1,4 @@
-// Issue 6's speed targets (lab/report/targets.hpp) evaluated on hand-made
+// The speed targets (bench/report/targets.hpp) evaluated on hand-made
 // runs: met, not met with the distance, not measured with the reason; and
 // the quick preset has every benchmark they compare.
 #include <catch2/catch.hpp>
@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <sstream>
 
-#include "lab/bench/plan.hpp"
-#include "lab/bench/probes.hpp"
-#include "lab/report/roofline.hpp"
-#include "lab/report/targets.hpp"
+#include "bench/plan.hpp"
+#include "bench/probes.hpp"
+#include "bench/report/roofline.hpp"
+#include "bench/report/targets.hpp"
 
 using namespace smx;
 

@@ -5,7 +5,7 @@
 #include <map>
 
 #include "lab/families.hpp"
-#include "lab/figure_set.hpp"
+#include "lab/io/figure_set.hpp"
 
 namespace smx {
 namespace {

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "lab/csv.hpp"
+#include "lab/io/csv.hpp"
 
 namespace smx {
 namespace {

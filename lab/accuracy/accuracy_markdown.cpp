@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "lab/families.hpp"
-#include "lab/markdown.hpp"
+#include "lab/io/markdown.hpp"
 
 namespace smx {
 namespace {

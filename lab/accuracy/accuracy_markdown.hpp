@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "lab/accuracy/accuracy_json.hpp"
-#include "lab/markdown.hpp"  // Figure
+#include "lab/io/markdown.hpp"  // Figure
 
 namespace smx {
 

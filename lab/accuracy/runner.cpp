@@ -12,7 +12,7 @@
 
 #include "lab/accuracy/special_outcome.hpp"
 #include "lab/contract_check.hpp"
-#include "lab/float_text.hpp"
+#include "lab/io/float_text.hpp"
 #include "reference/metrics.hpp"
 
 namespace smx {

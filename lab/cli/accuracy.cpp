@@ -15,7 +15,7 @@
 #include "lab/accuracy/accuracy_markdown.hpp"
 #include "lab/accuracy/exhaustive.hpp"
 #include "lab/accuracy/runner.hpp"
-#include "lab/atomic_file.hpp"
+#include "lab/io/atomic_file.hpp"
 #include "lab/cli/command.hpp"
 #include "lab/cli/errors.hpp"
 #include "lab/cli/filters.hpp"

@@ -1,10 +1,10 @@
-// `softmax-lab bench`: the Google Benchmark program (lab/bench/): every
+// `softmax-lab bench`: the Google Benchmark program (bench/): every
 // implementation x dtype x family x n, batched shapes and threads, roofline
 // probes; console output on stdout, the JSON in reports/benchmarks.json.
 #include <ostream>
 #include <stdexcept>
 
-#include "lab/bench/run_suite.hpp"
+#include "bench/run_suite.hpp"
 #include "lab/cli/command.hpp"
 #include "lab/cli/errors.hpp"
 #include "lab/cli/text.hpp"

@@ -13,7 +13,7 @@
 #include "lab/cli/eval_input.hpp"
 #include "lab/cli/filters.hpp"
 #include "lab/cli/text.hpp"
-#include "lab/csv.hpp"
+#include "lab/io/csv.hpp"
 #include "lab/contract_check.hpp"
 #include "reference/metrics.hpp"
 #include "reference/reference.hpp"

@@ -7,7 +7,7 @@
 #include "lab/cli/command.hpp"
 #include "lab/cli/filters.hpp"
 #include "lab/cli/text.hpp"
-#include "lab/csv.hpp"
+#include "lab/io/csv.hpp"
 
 namespace smx::cli::commands {
 namespace {

@@ -2,14 +2,14 @@
 #include <algorithm>
 #include <ostream>
 
-#include "lab/atomic_file.hpp"
+#include "lab/io/atomic_file.hpp"
 #include "lab/cli/command.hpp"
 #include "lab/cli/errors.hpp"
 #include "lab/cli/text.hpp"
-#include "lab/report/bench_figures.hpp"
-#include "lab/report/bench_json.hpp"
-#include "lab/report/bench_markdown.hpp"
-#include "lab/report/targets.hpp"
+#include "bench/report/bench_figures.hpp"
+#include "bench/bench_json.hpp"
+#include "bench/report/bench_markdown.hpp"
+#include "bench/report/targets.hpp"
 
 namespace smx::cli::commands {
 namespace {

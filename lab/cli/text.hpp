@@ -1,5 +1,5 @@
 // Small text helpers shared by the commands: quoting user input into error
-// messages and aligned tables (CSV fields: lab/csv.hpp).
+// messages and aligned tables (CSV fields: lab/io/csv.hpp).
 #pragma once
 
 #include <cstddef>
@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "lab/float_text.hpp"  // smx::shortest: exact round-trip float text
+#include "lab/io/float_text.hpp"  // smx::shortest: exact round-trip float text
 
 namespace smx::cli {
 

@@ -1,0 +1,40 @@
+// `softmax-lab bench` without the command line: the preset's Google
+// Benchmark flags, then the user's (--benchmark_* pass through, later ones
+// win), the suite's context in the JSON, console output to `out`, and the
+// JSON written to a temporary file renamed over the target only when the
+// run completes.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "bench/plan.hpp"
+
+namespace smx {
+
+struct BenchRunOptions {
+  Preset preset = Preset::full;
+  std::vector<std::string> flags;  // --benchmark_*; a --benchmark_out=FILE of the user's replaces `json`
+  std::filesystem::path json;      // empty: no JSON file of ours
+};
+
+struct BenchRunResult {
+  std::size_t benchmarks = 0;  // matched by the filter
+  std::size_t skipped = 0;     // failed verification (skipped with an error)
+  bool listed = false;         // --benchmark_list_tests: nothing ran
+  std::filesystem::path wrote;  // the JSON written by us, or empty
+  double wall_seconds = 0;
+};
+
+// The preset's defaults, as flags (repetitions, minimum time, random interleaving, ...).
+std::vector<std::string> preset_flags(Preset preset);
+
+// Throws std::invalid_argument for a flag Google Benchmark does not know
+// and for a filter that matches no benchmark; std::runtime_error when the
+// JSON cannot be written.
+BenchRunResult run_benchmarks(const BenchRunOptions& options, std::ostream& out);
+
+}  // namespace smx
