@@ -26,7 +26,7 @@ using erased_fn = void (*)();
 template <class T>
 struct CellOptions {
   batch_fn<T> batch = nullptr;         // softmax, log_softmax: own rows x cols kernel; else rows are looped
-  std::optional<Behaviour> behaviour;  // where this cell differs from the implementation's
+  std::optional<Behaviour> behaviour{};  // where this cell differs from the implementation's
 };
 
 // One cell of an implementation's table: the kernel of one operation over
@@ -36,8 +36,8 @@ struct Kernel {
   Dtype dtype;
   erased_fn row = nullptr;
   erased_fn batch = nullptr;
-  UlpBudget budget;                    // max ulp error; none declared = no claim
-  std::optional<Behaviour> behaviour;  // nullopt: the implementation's
+  UlpBudget budget{};                  // max ulp error; none declared = no claim
+  std::optional<Behaviour> behaviour{};  // nullopt: the implementation's
 };
 
 // The element type of a kernel signature (impls/op.hpp).
@@ -64,7 +64,7 @@ struct Impl {
   std::string_view summary;    // one line for `softmax-lab list`
   Role role = Role::textbook;
   std::string_view parent{};   // isa_path: the kernel entry it is one path of
-  std::vector<Kernel> kernels;  // at most one per (operation, element type)
+  std::vector<Kernel> kernels{};  // at most one per (operation, element type)
   bool (*available)() = always_available;  // CPU features, library present
   Behaviour behaviour{};       // every cell's, unless the cell declares its own
 
