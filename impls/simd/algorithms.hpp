@@ -17,8 +17,8 @@ namespace {
 template <template <class> class OpsOf>
 constexpr smx::simd::IsaKernels kernels_over() {
 #define SMX_SIMD_ROW_KERNELS(id) {id##_row<OpsOf<float>>, id##_row<OpsOf<double>>},
-  return {.exp = {exp_probe_row<OpsOf<float>>, exp_probe_row<OpsOf<double>>},
-          .algorithm = {SMX_SIMD_ALGORITHMS(SMX_SIMD_ROW_KERNELS)}};
+  return {.algorithm = {SMX_SIMD_ALGORITHMS(SMX_SIMD_ROW_KERNELS)},
+          .exp = {exp_probe_row<OpsOf<float>>, exp_probe_row<OpsOf<double>>}};
 #undef SMX_SIMD_ROW_KERNELS
 }
 

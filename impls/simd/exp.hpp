@@ -39,12 +39,24 @@ struct RowExp {
   T seed;      // a power of two above every e (double sums, below)
   int k0 = 0;  // the row's exponent offset (online merges its lanes to it)
 
-  explicit RowExp(T mx) : RowExp(RowReference<T>(mx)) {}
-  explicit RowExp(const RowReference<T>& ref)
-      : shift(ref.shift), m(O::set1(ref.c)), lower(O::set1(ref.low)),
-        magic(O::set1(W::magic_pow2 - static_cast<T>(ref.k0))), seed(static_cast<T>(ref.seed())), k0(ref.k0) {}
-  static RowExp guess() { return RowExp(RowReference<T>::guess()); }
-  static bool fits_guess(T mx) { return RowReference<T>::fits_guess(mx); }
+  explicit RowExp(T mx) {
+    using R = RowReference<T>;
+    const bool scaled = R::scaled_range(mx);
+    shift = scaled ? Shift::none : Shift::sub;
+    const double l2 = R::log2e_times(mx);
+    const int k = R::k0_of(l2, scaled);
+    set(scaled ? T(0) : mx, R::lower_bound(mx, scaled), k, R::floor_of(l2, scaled) - k);
+  }
+  // The fused max pass's guess (float): k0 = 0, and a lower bound that does
+  // not depend on m (it is not known yet): right for every m in the window
+  // [window_lo, window_hi], checked after the pass.
+  static RowExp guess() {
+    RowExp r;
+    r.shift = Shift::none;
+    r.set(T(0), W::window_lo - W::tail, 0, 0);  // the seed is for double sums: float's ignore it
+    return r;
+  }
+  static bool fits_guess(T mx) { return mx >= W::window_lo && mx <= W::window_hi; }
   // A reference per lane (online): k0 and the lower bound as vectors.
   // Built at every step of online: what exp_of reads, and no sums' seed.
   static RowExp per_lane(V k0, V low) {
@@ -58,6 +70,13 @@ struct RowExp {
 
  private:
   RowExp() = default;
+  void set(T c, T low, int k, int top) {
+    k0 = k;
+    m = O::set1(c);
+    lower = O::set1(low);
+    magic = O::set1(W::magic_pow2 - static_cast<T>(k));
+    seed = static_cast<T>(RowReference<T>::seed_above(top));
+  }
 };
 
 // Q(r) of exp_constants.hpp: exp(r) = 1 + r + r^2 Q(r).

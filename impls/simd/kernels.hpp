@@ -44,9 +44,11 @@ struct KernelPair {
 };
 
 // One ISA target's kernels (its translation unit defines them as a constant).
+// The algorithms come first: the order the translation unit instantiates
+// them in, which GCC's inlining follows (this order keeps the base's code).
 struct IsaKernels {
-  KernelPair exp;  // exp(x) 2^64 alone, as the softmax computes it: the exp-only probe
   KernelPair algorithm[kAlgorithmCount];  // in SMX_SIMD_ALGORITHMS order
+  KernelPair exp;  // exp(x) 2^64 alone, as the softmax computes it: the exp-only probe
 };
 
 }  // namespace smx::simd

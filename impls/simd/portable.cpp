@@ -190,7 +190,7 @@ struct Row {
     m = ref.c;
     cut = RowReference<T>::lower_bound(mx, scaled) + static_cast<T>(opaque_zero);
     bias = static_cast<U>(static_cast<U>(C::exp_bias + C::scale_log2) - static_cast<U>(static_cast<std::int64_t>(k0)));
-    seed = std::is_same_v<T, float> ? 0.0 : ref.seed();  // float sums in double need none
+    seed = std::is_same_v<T, float> ? 0.0 : RowReference<T>::seed_above(ref.top);  // float sums in double need none
   }
 };
 
@@ -483,7 +483,7 @@ void exp_only(const T* x, T* y, std::size_t n) {
 
 #define SMX_PORTABLE_KERNELS(id) {smx::simd::portable::id<float>, smx::simd::portable::id<double>},
 constinit const smx::simd::IsaKernels smx::simd::portable_kernels = {
-    .exp = {portable::exp_only<float>, portable::exp_only<double>},
     .algorithm = {SMX_SIMD_ALGORITHMS(SMX_PORTABLE_KERNELS)},
+    .exp = {portable::exp_only<float>, portable::exp_only<double>},
 };
 #undef SMX_PORTABLE_KERNELS

@@ -20,42 +20,33 @@ struct RowReference {
   int k0;  // e carries 2^(64 - k0): round(m log2 e) for Shift::none, else 0
   int top; // the largest exponent of exp(m - c) 2^-k0
 
+  // Each quantity is its own function: RowExp (exp.hpp) composes them in
+  // place, in the form GCC compiled the kernels best from.
   // Rows whose max is in (scaled_lo, scaled_hi) take Shift::none (false for NaN and +-inf).
   static bool scaled_range(T mx) { return mx > C::scaled_lo && mx < C::scaled_hi; }
+  static double log2e_times(T mx) { return static_cast<double>(mx) * 1.4426950408889634; }
+  // k0 = round(m log2 e) from l2 = m log2 e, for scaled rows.
+  static int k0_of(double l2, bool scaled) { return scaled ? static_cast<int>(__builtin_floor(l2 + 0.5)) : 0; }
+  // floor(m log2 e): the top exponent before k0 comes off.
+  static int floor_of(double l2, bool scaled) { return scaled ? static_cast<int>(__builtin_floor(l2)) : 0; }
   // The clamp of the argument: tail below the max, whichever the shift.
   static T lower_bound(T mx, bool scaled) { return scaled ? mx - C::tail : -C::tail; }
 
   explicit RowReference(T mx) {
     const bool scaled = scaled_range(mx);
     shift = scaled ? smx::simd::Shift::none : smx::simd::Shift::sub;
-    const double l2 = static_cast<double>(mx) * 1.4426950408889634;  // m log2 e
-    k0 = scaled ? static_cast<int>(__builtin_floor(l2 + 0.5)) : 0;
-    top = scaled ? static_cast<int>(__builtin_floor(l2)) - k0 : 0;
+    const double l2 = log2e_times(mx);
+    k0 = k0_of(l2, scaled);
+    top = floor_of(l2, scaled) - k0;
     c = scaled ? T(0) : mx;
     low = lower_bound(mx, scaled);
   }
-  // The fused max pass's guess (float): k0 = 0, and a lower bound that does
-  // not depend on m (it is not known yet): right for every m in the window
-  // [window_lo, window_hi], checked after the pass.
-  static RowReference guess() {
-    RowReference r;
-    r.shift = smx::simd::Shift::none;
-    r.c = T(0);
-    r.low = C::window_lo - C::tail;
-    r.k0 = 0;
-    r.top = 0;
-    return r;
-  }
-  static bool fits_guess(T mx) { return mx >= C::window_lo && mx <= C::window_hi; }
   // A power of two above every e, for the double sums (Fast2Sum exact):
   // e <= 2^(64 + top) (1 + 2^-50) < 2^(64 + top + 2); built in the bits of a
   // double (ldexp is a library call).
-  double seed() const {
+  static double seed_above(int top) {
     return __builtin_bit_cast(double, static_cast<std::uint64_t>(1023 + C::scale_log2 + top + 2) << 52);
   }
-
- private:
-  RowReference() = default;
 };
 
 }  // namespace
