@@ -9,14 +9,24 @@ if(SMX_SANITIZE)
   target_link_options(smx_options INTERFACE -fsanitize=address,undefined)
 endif()
 
-# Each file impls/simd/*avx512*.cpp or *avx2*.cpp is built for its own
-# instruction set only; the rest of the suite stays at the baseline, so the
+# Each ISA target's translation unit, impls/simd/<name>.cpp, is built for its
+# own instruction set only; the rest of the suite stays at the baseline, so the
 # default dispatch never contains an instruction the running CPU cannot execute.
+# The flags come from the target's line in impls/simd/isa_targets.hpp, one
+# -m<feature> per SMX_CPU(feature) of its CPU check: the check and the flags
+# are the same words.
 function(smx_isa_flags dir)
-  file(GLOB avx512_sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${dir}/*avx512*.cpp)
-  file(GLOB avx2_sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${dir}/*avx2*.cpp)
-  set_source_files_properties(${avx512_sources} PROPERTIES COMPILE_OPTIONS
-    "-mavx512f;-mavx512dq;-mavx512bw;-mavx512vl;-mavx2;-mfma;-mbmi2")
-  set_source_files_properties(${avx2_sources} PROPERTIES COMPILE_OPTIONS
-    "-mavx2;-mfma;-mbmi2")
+  set(table ${CMAKE_CURRENT_SOURCE_DIR}/${dir}/isa_targets.hpp)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${table})
+  file(READ ${table} text)
+  string(REPLACE "\\" "" text "${text}")  # the macro's line continuations
+  string(REGEX MATCHALL "\n *X\\([a-z0-9_]+,[^\n]*" targets "${text}")
+  foreach(target IN LISTS targets)
+    string(REGEX REPLACE "^\n *X\\(([a-z0-9_]+),.*" "\\1" name "${target}")
+    string(REGEX MATCHALL "SMX_CPU\\([a-z0-9_]+\\)" features "${target}")
+    list(TRANSFORM features REPLACE "SMX_CPU\\(([a-z0-9_]+)\\)" "-m\\1")
+    if(features)
+      set_source_files_properties(${CMAKE_CURRENT_SOURCE_DIR}/${dir}/${name}.cpp PROPERTIES COMPILE_OPTIONS "${features}")
+    endif()
+  endforeach()
 endfunction()

@@ -1,32 +1,19 @@
-// The registry list: one line per implementation, in the order `list`,
-// the tests, the reports and the benchmarks show them. Each X(id) names a
-// function `smx::Impl smx::impls::id()` defined in the implementation's own
-// file under impls/. An explicit list, because linkers drop static
-// self-registration from static libraries.
+// The registry list, in the order `list`, the tests, the reports and the
+// benchmarks show it. X(id) names a function `smx::Impl smx::impls::id()`
+// defined in the implementation's own file under impls/; XS(id) a function
+// `std::span<const smx::Impl> smx::impls::id()` returning several entries
+// (simd_algorithms: impls/simd/entries.cpp, each SIMD algorithm's
+// dispatching entry, then its path on each ISA target). An explicit list,
+// because linkers drop static self-registration from static libraries.
 #pragma once
 
-#define SMX_IMPLS(X)       \
-  X(naive)                 \
-  X(stable)                \
-  X(logsumexp)             \
-  X(xtensor)               \
-  X(eigen)                 \
-  X(vectorized)            \
-  X(vectorized_avx512)     \
-  X(vectorized_avx2)       \
-  X(vectorized_portable)   \
-  X(accurate)              \
-  X(accurate_avx512)       \
-  X(accurate_avx2)         \
-  X(accurate_portable)     \
-  X(online)                \
-  X(online_avx512)         \
-  X(online_avx2)           \
-  X(online_portable)       \
-  X(twopass)               \
-  X(twopass_avx512)        \
-  X(twopass_avx2)          \
-  X(twopass_portable)       \
+#define SMX_IMPLS(X, XS) \
+  X(naive)               \
+  X(stable)              \
+  X(logsumexp)           \
+  X(xtensor)             \
+  X(eigen)               \
+  XS(simd_algorithms)    \
   SMX_PEER_IMPLS(X)
 
 // The shipped kernels (impls/peers/), each present only when CMake found its

@@ -5,7 +5,7 @@
 // whole ulp, and r^2 Q(r) dropped by about |r| ulp(r), so y fell where x rose
 // (online.portable at n = 2^22 in the benchmarks; vectorized and accurate on
 // rows whose max was outside the shift-free window; online on every row).
-// The kernels now take an exact argument without TwoSum (three_pass.hpp,
+// The kernels now take an exact argument without TwoSum (impls/simd/exp.hpp,
 // RowExp). Every implementation is held to its declaration on these rows,
 // order included: they also showed that the peers' sums lose more on 2^16
 // nearly equal terms than the accuracy grid had shown (their n terms were

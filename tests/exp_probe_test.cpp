@@ -1,47 +1,25 @@
 // The exp-only roofline probe (impls/simd/kernels.hpp) computes what pass 2
-// of the softmax computes, exp(x) 2^64, on every path this CPU can run.
+// of the softmax computes, exp(x) 2^64, on every ISA target this CPU can run.
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <string_view>
 #include <vector>
 
-#include "impls/simd/dispatch.hpp"
-#include "impls/simd/kernels.hpp"
-
-namespace {
-
-template <class T>
-struct Path {
-  std::string_view name;
-  smx::simd::kernel_fn<T> exp;
-  bool (*runs)();
-};
-
-template <class T>
-std::vector<Path<T>> paths() {
-  namespace s = smx::simd;
-  if constexpr (sizeof(T) == 4)
-    return {{"avx512", s::avx512::exp_f32, s::has_avx512}, {"avx2", s::avx2::exp_f32, s::has_avx2},
-            {"portable", s::portable::exp_f32, [] { return true; }}};
-  else
-    return {{"avx512", s::avx512::exp_f64, s::has_avx512}, {"avx2", s::avx2::exp_f64, s::has_avx2},
-            {"portable", s::portable::exp_f64, [] { return true; }}};
-}
-
-}  // namespace
+#include "impls/simd/isa_targets.hpp"
 
 TEMPLATE_TEST_CASE("exp-only probe: exp(x) 2^64 within 2 ulp, every length and path", "[simd]", float, double) {
-  for (const auto& p : paths<TestType>()) {
-    if (!p.runs()) continue;
+  for (const smx::simd::IsaTarget& t : smx::simd::isa_targets()) {
+    if (!t.supported()) continue;
+    const smx::simd::kernel_fn<TestType> exp = t.kernels->exp.of<TestType>();
     for (std::size_t n : {0, 1, 7, 16, 33, 100}) {
       std::vector<TestType> x(n + 1), y(n + 1, TestType(-1));  // y[n] must stay untouched
       for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<TestType>(-40.0 + 80.0 * double(i) / double(n));
-      p.exp(x.data(), y.data(), n);
+      exp(x.data(), y.data(), n);
       for (std::size_t i = 0; i < n; ++i) {
         const long double want = std::exp(static_cast<long double>(x[i])) * 0x1p64L;
         const long double ulp = std::ldexp(1.0L, std::ilogb(static_cast<TestType>(want)) - (sizeof(TestType) == 4 ? 23 : 52));
-        INFO(p.name << " n=" << n << " x=" << x[i]);
+        INFO(t.name << " n=" << n << " x=" << x[i]);
         CHECK(std::abs(static_cast<long double>(y[i]) - want) <= 2 * ulp);
       }
       CHECK(y[n] == TestType(-1));

@@ -1,12 +1,13 @@
-// AVX2 + FMA softmax kernels: 8 floats or 4 doubles a vector. Same algorithm
-// as avx512.cpp (three passes in three_pass.hpp, the exponential described in
-// exp_constants.hpp); without scalef, 2^(k+64) is built in the exponent bits,
-// which is exact because e is kept normal. The remainder uses maskload and
+// AVX2 + FMA softmax kernels: 8 floats or 4 doubles a vector. Same algorithms
+// as avx512.cpp (algorithms.hpp over these ops, the exponential in exp.hpp;
+// its row of kernels: isa_targets.hpp, avx2_kernels); without scalef,
+// 2^(k+64) is built in the exponent bits, which is exact because e is kept
+// normal. The remainder uses maskload and
 // maskstore (masked-off lanes are neither read nor written), so it runs the
 // same instructions as the body and equal inputs give identical outputs.
 //
-// This file is compiled with -mavx2 -mfma -mbmi2. Everything but the exported
-// kernels is in an anonymous namespace and uses intrinsics and builtins only:
+// This file is compiled with -mavx2 -mfma -mbmi2 (its SMX_CPU features). Everything but the kernel
+// table is in an anonymous namespace and uses intrinsics and builtins only:
 // an inline or template function from a header instantiated here could become
 // the weak symbol the linker keeps for baseline code too, and crash there.
 #include <immintrin.h>
@@ -14,9 +15,10 @@
 #include <cstddef>
 #include <type_traits>
 
+#include "impls/simd/algorithms.hpp"
 #include "impls/simd/exp_constants.hpp"
-#include "impls/simd/kernels.hpp"
-#include "impls/simd/three_pass.hpp"
+#include "impls/simd/exp.hpp"
+#include "impls/simd/isa_targets.hpp"
 
 namespace {
 
@@ -140,17 +142,13 @@ struct F64 {
     return _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_castpd_si256(kbig), ec::F64::mantissa_bits));
   }
 
-  using Acc = SeededSum<F64>;  // three_pass.hpp
+  using Acc = SeededSum<F64>;  // exp.hpp
 };
 
-// The ops by element type, for the exported kernels (three_pass.hpp).
+// The ops by element type, for the kernel table (algorithms.hpp).
 template <class T>
 using OpsOf = std::conditional_t<std::is_same_v<T, float>, F32, F64>;
 
 }  // namespace
 
-namespace smx::simd::avx2 {
-
-SMX_THREE_PASS_EXPORTS
-
-}  // namespace smx::simd::avx2
+constinit const smx::simd::IsaKernels smx::simd::avx2_kernels = kernels_over<OpsOf>();

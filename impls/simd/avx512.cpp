@@ -1,6 +1,7 @@
 // AVX-512 (F, DQ, BW, VL) softmax kernels: 16 floats or 8 doubles a vector.
-// The three passes are in three_pass.hpp (shared with avx2.cpp), the
-// exponential in exp_constants.hpp; this file supplies the AVX-512 operations.
+// The algorithms are written once over ISA ops (algorithms.hpp, shared with
+// avx2.cpp), the exponential in exp.hpp; this file supplies the AVX-512
+// operations and its row of kernels (isa_targets.hpp: avx512_kernels).
 // 2^(k+64) is built in the exponent bits; the remainder uses masked loads and stores
 // (never touching memory past the row), so it runs the same instructions as
 // the body and equal inputs give bit-identical outputs wherever they sit.
@@ -9,8 +10,8 @@
 // - m below -tail (-inf included) gives e_i = 0 exactly; an all -inf row
 // gives NaN (-inf - -inf); +inf gives a NaN row (inf - inf).
 //
-// This file is compiled with AVX-512 flags. Everything but the exported
-// kernels is in an anonymous namespace and uses intrinsics and builtins only:
+// This file is compiled with AVX-512 flags. Everything but the kernel table
+// is in an anonymous namespace and uses intrinsics and builtins only:
 // an inline or template function from a header instantiated here could become
 // the weak symbol the linker keeps for baseline code too, and crash there.
 //
@@ -25,9 +26,10 @@
 #include <cstddef>
 #include <type_traits>
 
+#include "impls/simd/algorithms.hpp"
 #include "impls/simd/exp_constants.hpp"
-#include "impls/simd/kernels.hpp"
-#include "impls/simd/three_pass.hpp"
+#include "impls/simd/exp.hpp"
+#include "impls/simd/isa_targets.hpp"
 
 namespace {
 
@@ -118,17 +120,13 @@ struct F64 {
     return _mm512_castsi512_pd(_mm512_slli_epi64(_mm512_castpd_si512(kbig), ec::F64::mantissa_bits));
   }
 
-  using Acc = SeededSum<F64>;  // three_pass.hpp
+  using Acc = SeededSum<F64>;  // exp.hpp
 };
 
-// The ops by element type, for the exported kernels (three_pass.hpp).
+// The ops by element type, for the kernel table (algorithms.hpp).
 template <class T>
 using OpsOf = std::conditional_t<std::is_same_v<T, float>, F32, F64>;
 
 }  // namespace
 
-namespace smx::simd::avx512 {
-
-SMX_THREE_PASS_EXPORTS
-
-}  // namespace smx::simd::avx512
+constinit const smx::simd::IsaKernels smx::simd::avx512_kernels = kernels_over<OpsOf>();

@@ -1,7 +1,7 @@
 // Constants of the exponential every vectorized path evaluates. Data only (no
 // functions), so the ISA-flagged translation units may include it safely.
 //
-// e = exp(s) * 2^(64 - k0) for an exact argument s (three_pass.hpp, RowExp):
+// e = exp(s) * 2^(64 - k0) for an exact argument s (row_reference.hpp, exp.hpp):
 // s = x with k0 = round(m log2 e) for a row max m in (scaled_lo, scaled_hi),
 // else s = x - m with k0 = 0, exact there by Sterbenz for every x >= m - tail:
 //   k = round(s / ln 2), by adding the magic number (puts k in the low bits;
@@ -14,7 +14,7 @@
 //   (monotone in s);
 //   e = exp(r) * 2^(k - k0 + 64).
 // The 2^64 keeps every e with s >= m - tail normal, so no precision is lost
-// to a subnormal e; it comes off only after the last product (three_pass.hpp).
+// to a subnormal e; it comes off only after the last product (three_pass.hpp, scale_pass).
 // Below m - tail the exact softmax rounds to 0; s is clamped there, and the
 // output of the clamped e rounds to 0 all the same.
 // The window: the fused max pass of float rows guesses k0 = 0 before m is
@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 namespace smx::simd::exp_constants {
 
@@ -78,6 +79,21 @@ struct F64 {
   static constexpr double c9 = 0x1.71de5a478556fp-19;
   static constexpr double c10 = 0x1.28917f5d9ae99p-22;
   static constexpr double c11 = 0x1.aeab03a54a3b2p-26;
+};
+
+// The constants by element type.
+template <class T> using For = std::conditional_t<std::is_same_v<T, float>, F32, F64>;
+
+// twopass (twopass.hpp): exp(x) = p 2^k with k kept apart, whose reduction
+// x - k ln 2 is exact for |x| <= R, ln 2 = c1 + c2 + c3 (float in three parts).
+template <class T> struct TwoPassRange;
+template <> struct TwoPassRange<float> {
+  static constexpr float R = 11000.0f;  // |k| < 2^14: k c1 exact
+  static constexpr float c1 = 0x1.63p-1f, c2 = -0x1.bd0106p-13f, c3 = 0x1.cf79acp-40f;
+};
+template <> struct TwoPassRange<double> {
+  static constexpr double R = 1.0e6;  // |k| < 2^21: k ln2_hi exact
+  static constexpr double c1 = F64::ln2_hi, c2 = F64::ln2_lo, c3 = 0;
 };
 
 }  // namespace smx::simd::exp_constants

@@ -1,6 +1,9 @@
 // Portable softmax kernels: plain C++ written for the compiler to vectorize at
-// the baseline (SSE2 on x86-64), no intrinsics. Same algorithm as the
-// intrinsics paths (exp_constants.hpp), adapted to having no FMA:
+// the baseline (SSE2 on x86-64), no intrinsics; the portable ISA target's row
+// of kernels (isa_targets.hpp: portable_kernels), one template per algorithm
+// of kernels.hpp. Same algorithms as the intrinsics paths (the constants of
+// exp_constants.hpp, the row reference of row_reference.hpp), adapted to
+// having no FMA:
 // - k ln2_hi is an exact product (ln2_hi is short), so s - k ln2_hi is exact
 //   by Sterbenz; exp(r) is summed as 1 + (rh + (rl + r^2 Q(r))) as in the
 //   other paths (monotone in x, and without FMA much better than Horner);
@@ -21,7 +24,10 @@
 #include <type_traits>
 
 #include "impls/simd/exp_constants.hpp"
+#include "impls/simd/isa_targets.hpp"
 #include "impls/simd/kernels.hpp"
+#include "impls/simd/pass_options.hpp"
+#include "impls/simd/row_reference.hpp"
 
 namespace smx::simd::portable {
 namespace {
@@ -31,7 +37,7 @@ static_assert(ec::F32::scale_log2 == 64 && ec::F64::scale_log2 == 64, "0x1p64 be
 
 template <class T> struct Traits;
 template <> struct Traits<float> {
-  using C = ec::F32;
+  using C = ec::F32;  // = ec::For<float>
   using U = std::uint32_t;
   static constexpr std::size_t B = 16;
   static float q(float r) {  // Q(r) of exp_constants.hpp
@@ -58,12 +64,6 @@ template <> struct Traits<double> {
   }
 };
 
-// How a row takes its exponentials (three_pass.hpp, RowExp): none, e =
-// exp(x) 2^(64 - k0) with no subtraction; sub, e = exp(x - m) 2^64 where x - m
-// is exact (Sterbenz) for every x that matters. (A shift by every max with
-// x - m made exact by TwoSum was not monotone: see three_pass.hpp.)
-enum class Shift { none, sub };
-
 // exp(x - c) 2^(64 - k0) for x - c >= cut, c = 0 (none) or m; below the cut
 // (-inf included) a value so small that e * (1/sum) rounds to exactly 0. NaN
 // stays NaN. bias = exp_bias + 64 - k0, added to k in the exponent bits. cut
@@ -71,10 +71,10 @@ enum class Shift { none, sub };
 // No branches and no masks: only selects between values already computed,
 // which the compiler turns into vector compares and blends (a select guarding
 // arithmetic, or a 64-bit integer mask, keeps GCC from vectorizing at SSE2).
-// err: what the final rounding of e took off (three_pass.hpp, ExpErr), with
-// A (accurate) also the rounding of inner; callers that do not read it let
-// the compiler drop it.
-template <Shift S, bool A = false, class T>
+// err: what the final rounding of e took off (exp.hpp, ExpErr), with
+// Accuracy::faithful also the rounding of inner; callers that do not read it
+// let the compiler drop it.
+template <Shift S, Accuracy A = Accuracy::compensated, class T>
 inline T exp_of(T x, T m, T cut, typename Traits<T>::U bias, T& err) {
   using Tr = Traits<T>;
   using C = typename Tr::C;
@@ -95,7 +95,7 @@ inline T exp_of(T x, T m, T cut, typename Traits<T>::U bias, T& err) {
   const T inner = rh + v;
   const T p = T(1) + inner;
   T e_err = (T(1) - p) + inner;  // exact: Sterbenz, then a sum's error
-  if constexpr (A) {  // TwoSum: inner's own rounding
+  if constexpr (A == Accuracy::faithful) {  // TwoSum: inner's own rounding
     const T b = inner - rh;
     e_err += (rh - (inner - b)) + (v - b);
   }
@@ -170,8 +170,7 @@ struct ScaleF64 {
 // refuses to vectorize the loop.
 volatile double opaque_zero = 0.0;
 
-// A row's reference (three_pass.hpp, RowExp): none for a max in (scaled_lo,
-// scaled_hi), sub outside it.
+// A row's reference (row_reference.hpp) in the form exp_of takes it.
 template <class T>
 struct Row {
   using C = typename Traits<T>::C;
@@ -182,15 +181,16 @@ struct Row {
   U bias;       // exp_bias + 64 - k0
   double seed;  // double sums: a power of two above every e (Fast2Sum exact)
   explicit Row(T mx) {
-    const bool scaled = mx > C::scaled_lo && mx < C::scaled_hi;  // NaN, +-inf: sub
+    const RowReference<T> ref(mx);
+    // The shift and the cut from mx, not read from ref: read from ref, GCC
+    // lays the kernels out anew, and NaN outputs change sign.
+    const bool scaled = RowReference<T>::scaled_range(mx);
     shift = scaled ? Shift::none : Shift::sub;
-    const double l2 = static_cast<double>(mx) * 1.4426950408889634;
-    k0 = scaled ? static_cast<int>(std::floor(l2 + 0.5)) : 0;
-    const int top = scaled ? static_cast<int>(std::floor(l2)) - k0 : 0;
-    m = scaled ? T(0) : mx;
-    cut = (scaled ? mx - C::tail : -C::tail) + static_cast<T>(opaque_zero);
+    k0 = ref.k0;
+    m = ref.c;
+    cut = RowReference<T>::lower_bound(mx, scaled) + static_cast<T>(opaque_zero);
     bias = static_cast<U>(static_cast<U>(C::exp_bias + C::scale_log2) - static_cast<U>(static_cast<std::int64_t>(k0)));
-    seed = std::is_same_v<T, float> ? 0.0 : std::ldexp(1.0, C::scale_log2 + top + 2);
+    seed = std::is_same_v<T, float> ? 0.0 : RowReference<T>::seed_above(ref.top);  // float sums in double need none
   }
 };
 
@@ -250,9 +250,10 @@ T row_max(const T* x, std::size_t n) {
   return mt;
 }
 
-// e = exp(x - c) 2^64 summed per lane, stored in y if Store. Loads of a block
-// happen before its stores, which keeps in place (y == x) right.
-template <Shift S, bool Store, bool A = false, class T>
+// e = exp(x - c) 2^64 summed per lane, stored in y (err in errs) for
+// Reuse::reload. Loads of a block happen before its stores, which keeps in
+// place (y == x) right.
+template <Shift S, Reuse R, Accuracy A, class T>
 LaneSums<T> sum_pass(const T* x, T* y, std::size_t n, const Row<T>& row, T* errs = nullptr) {
   constexpr std::size_t B = Traits<T>::B;
   LaneSums<T> sums(row.seed);
@@ -264,46 +265,47 @@ LaneSums<T> sum_pass(const T* x, T* y, std::size_t n, const Row<T>& row, T* errs
       eb[j] = exp_of<S, A>(xb[j], row.m, row.cut, row.bias, rb[j]);
       sums.add(j, eb[j], rb[j]);
     }
-    if constexpr (Store) std::memcpy(y + i, eb, sizeof eb);
-    if constexpr (Store) std::memcpy(errs + i, rb, sizeof rb);
+    if constexpr (R == Reuse::reload) std::memcpy(y + i, eb, sizeof eb);
+    if constexpr (R == Reuse::reload) std::memcpy(errs + i, rb, sizeof rb);
   }
   for (; i < n; ++i) {
     T err;
     const T e = exp_of<S, A>(x[i], row.m, row.cut, row.bias, err);
-    if constexpr (Store) y[i] = e;
-    if constexpr (Store) errs[i] = err;
+    if constexpr (R == Reuse::reload) y[i] = e;
+    if constexpr (R == Reuse::reload) errs[i] = err;
     sums.add(0, e, err);
   }
   return sums;
 }
 
 // y = e / sum rounded once (e carries 2^64, so does sum); e reloaded from y
-// or recomputed from x. Accurate (A): y = (e + err) / sum, err from errs or
-// recomputed.
-template <Shift S, bool Reload, bool A = false, bool Keep = true, class T>
+// or recomputed from x. Scaled::e_and_err: y = (e + err) / sum, err from errs
+// or recomputed (Accuracy::faithful: with inner's rounding).
+template <Shift S, Reuse R, Accuracy A, Scaled Sc = Scaled::e_and_err, class T>
 void scale_pass(const T* x, T* y, std::size_t n, const Row<T>& row, const LaneSums<T>& sums,
                 const T* errs = nullptr) {
   constexpr std::size_t B = Traits<T>::B;
   double h, l;
   sums.total(h, l);
+  constexpr bool reload = R == Reuse::reload, keep = Sc == Scaled::e_and_err;
   auto scale_all = [&](const auto& scale) {
     std::size_t i = 0;
     for (; i + B <= n; i += B) {
       T eb[B], rb[B] = {};
-      std::memcpy(eb, (Reload ? y : x) + i, sizeof eb);
-      if constexpr (Reload && Keep) std::memcpy(rb, errs + i, sizeof rb);
+      std::memcpy(eb, (reload ? y : x) + i, sizeof eb);
+      if constexpr (reload && keep) std::memcpy(rb, errs + i, sizeof rb);
       for (std::size_t j = 0; j < B; ++j) {
-        if constexpr (!Reload) eb[j] = exp_of<S, A>(eb[j], row.m, row.cut, row.bias, rb[j]);
-        if constexpr (Keep) eb[j] = scale(eb[j], rb[j]);
+        if constexpr (!reload) eb[j] = exp_of<S, A>(eb[j], row.m, row.cut, row.bias, rb[j]);
+        if constexpr (keep) eb[j] = scale(eb[j], rb[j]);
         else eb[j] = scale(eb[j]);
       }
       std::memcpy(y + i, eb, sizeof eb);
     }
     for (; i < n; ++i) {
       T err = 0;
-      const T e = Reload ? y[i] : exp_of<S, A>(x[i], row.m, row.cut, row.bias, err);
-      if constexpr (Reload && Keep) err = errs[i];
-      if constexpr (Keep) y[i] = scale(e, err);
+      const T e = reload ? y[i] : exp_of<S, A>(x[i], row.m, row.cut, row.bias, err);
+      if constexpr (reload && keep) err = errs[i];
+      if constexpr (keep) y[i] = scale(e, err);
       else y[i] = scale(e);
     }
   };
@@ -319,37 +321,33 @@ void scale_pass(const T* x, T* y, std::size_t n, const Row<T>& row, const LaneSu
   }
 }
 
-template <Shift S, bool Reload, bool A, class T>
+template <Shift S, Reuse R, Accuracy A, class T>
 void softmax_known(const T* x, T* y, std::size_t n, const Row<T>& row, T* errs) {
-  scale_pass<S, Reload, A>(x, y, n, row, sum_pass<S, Reload, A>(x, y, n, row, errs), errs);
+  scale_pass<S, R, A>(x, y, n, row, sum_pass<S, R, A>(x, y, n, row, errs), errs);
 }
 
-// Reload in cache (accurate: err stored in errs), recompute beyond.
-template <bool A, class T>
+// Reload in cache (err stored in errs), recompute beyond.
+template <Accuracy A, class T>
 void softmax(const T* x, T* y, std::size_t n) {
   if (n == 0) return;
   T* errs = n * sizeof(T) <= kRecomputeBytes ? errs_scratch(y, n) : nullptr;
   const Row<T> row(row_max(x, n));
   const bool reload = n * sizeof(T) <= kRecomputeBytes;
   if (row.shift == Shift::sub) {
-    if (reload) softmax_known<Shift::sub, true, A>(x, y, n, row, errs);
-    else softmax_known<Shift::sub, false, A>(x, y, n, row, errs);
+    if (reload) softmax_known<Shift::sub, Reuse::reload, A>(x, y, n, row, errs);
+    else softmax_known<Shift::sub, Reuse::recompute, A>(x, y, n, row, errs);
   } else {
-    if (reload) softmax_known<Shift::none, true, A>(x, y, n, row, errs);
-    else softmax_known<Shift::none, false, A>(x, y, n, row, errs);
+    if (reload) softmax_known<Shift::none, Reuse::reload, A>(x, y, n, row, errs);
+    else softmax_known<Shift::none, Reuse::recompute, A>(x, y, n, row, errs);
   }
 }
 
-// Two passes with (mantissa, exponent) sums (three_pass.hpp, twopass).
-template <class T> struct TwoPassRange;
-template <> struct TwoPassRange<float> {
-  static constexpr float R = 11000.0f;
-  static constexpr float c1 = 0x1.63p-1f, c2 = -0x1.bd0106p-13f, c3 = 0x1.cf79acp-40f;
-};
-template <> struct TwoPassRange<double> {
-  static constexpr double R = 1.0e6;
-  static constexpr double c1 = ec::F64::ln2_hi, c2 = ec::F64::ln2_lo, c3 = 0;
-};
+template <class T>
+void vectorized(const T* x, T* y, std::size_t n) { softmax<Accuracy::compensated>(x, y, n); }
+template <class T>
+void accurate(const T* x, T* y, std::size_t n) { softmax<Accuracy::faithful>(x, y, n); }
+
+// Two passes with (mantissa, exponent) sums (twopass.hpp).
 
 // 2^d for integer-valued d, 0 below the normal range (exponent bits).
 template <class T>
@@ -371,7 +369,7 @@ inline T scale2(T v, T d) {
 template <class T>
 inline void exp_parts(T x, T& p, T& k) {
   using C = typename Traits<T>::C;
-  using Rg = TwoPassRange<T>;
+  using Rg = ec::TwoPassRange<T>;
   const T xc = max_keep(-Rg::R, x);  // NaN stays NaN
   k = (xc * C::log2e + C::magic) - C::magic;
   T r = xc - k * Rg::c1;  // exact
@@ -380,7 +378,7 @@ inline void exp_parts(T x, T& p, T& k) {
   p = T(1) + ((r * r) * Traits<T>::q(r) + r);
 }
 
-// The online normalizer (three_pass.hpp, online): per lane the running max
+// The online normalizer (online.hpp): per lane the running max
 // m, a reference 2^K from it and the sum d of exp(x) 2^(64 - K), rescaled
 // exactly by 2^(K_old - K_new) as m grows; then y recomputed. Rows whose max
 // is outside (scaled_lo, scaled_hi) take the vectorized kernel.
@@ -414,18 +412,18 @@ void online(const T* x, T* y, std::size_t n) {
   for (; i < n; ++i) step(0, x[i]);
   T mx = lowest;
   for (std::size_t j = 0; j < B; ++j) mx = max_keep(m[j], mx);
-  if (!(mx > C::scaled_lo && mx < C::scaled_hi)) return softmax<false>(x, y, n);  // -inf, +inf rows too
+  if (!(mx > C::scaled_lo && mx < C::scaled_hi)) return vectorized(x, y, n);  // -inf, +inf rows too
   const Row<T> row(mx);
   LaneSums<T> sums(0.0);
   for (std::size_t j = 0; j < B; ++j)
     sums.s[0] += std::ldexp(static_cast<double>(d[j]), static_cast<int>(kr[j]) - row.k0);
-  scale_pass<Shift::none, false, false, false>(x, y, n, row, sums);
+  scale_pass<Shift::none, Reuse::recompute, Accuracy::compensated, Scaled::e>(x, y, n, row, sums);
 }
 
 template <class T>
 void twopass(const T* x, T* y, std::size_t n) {
   constexpr std::size_t B = Traits<T>::B;
-  using Rg = TwoPassRange<T>;
+  using Rg = ec::TwoPassRange<T>;
   if (n == 0) return;
   const T ninf = -std::numeric_limits<T>::infinity();
   T mant[B] = {}, ex[B], mx = ninf;
@@ -450,7 +448,7 @@ void twopass(const T* x, T* y, std::size_t n) {
     mx = max_keep(x[i], mx);
     add(0, x[i]);
   }
-  if (!(mx >= -Rg::R + 110 && mx <= Rg::R)) return softmax<false>(x, y, n);
+  if (!(mx >= -Rg::R + 110 && mx <= Rg::R)) return vectorized(x, y, n);
   T E = ninf;
   for (std::size_t j = 0; j < B; ++j) E = ex[j] > E ? ex[j] : E;
   double total = 0;
@@ -472,17 +470,6 @@ void twopass(const T* x, T* y, std::size_t n) {
   for (; i < n; ++i) y[i] = out(x[i]);
 }
 
-}  // namespace
-
-void softmax_f32(const float* x, float* y, std::size_t n) { softmax<false>(x, y, n); }
-void softmax_f64(const double* x, double* y, std::size_t n) { softmax<false>(x, y, n); }
-void accurate_f32(const float* x, float* y, std::size_t n) { softmax<true>(x, y, n); }
-void accurate_f64(const double* x, double* y, std::size_t n) { softmax<true>(x, y, n); }
-void online_f32(const float* x, float* y, std::size_t n) { online(x, y, n); }
-void online_f64(const double* x, double* y, std::size_t n) { online(x, y, n); }
-void twopass_f32(const float* x, float* y, std::size_t n) { twopass(x, y, n); }
-void twopass_f64(const double* x, double* y, std::size_t n) { twopass(x, y, n); }
-
 // exp(x) 2^64, as the softmax computes it on rows whose max is near 0: the
 // exp-only roofline probe.
 template <class T>
@@ -490,7 +477,13 @@ void exp_only(const T* x, T* y, std::size_t n) {
   const Row<T> row{T(0)};
   for (std::size_t i = 0; i < n; ++i) y[i] = exp_of<Shift::none>(x[i], row.m, row.cut, row.bias);
 }
-void exp_f32(const float* x, float* y, std::size_t n) { exp_only(x, y, n); }
-void exp_f64(const double* x, double* y, std::size_t n) { exp_only(x, y, n); }
 
+}  // namespace
 }  // namespace smx::simd::portable
+
+#define SMX_PORTABLE_KERNELS(id) {smx::simd::portable::id<float>, smx::simd::portable::id<double>},
+constinit const smx::simd::IsaKernels smx::simd::portable_kernels = {
+    .algorithm = {SMX_SIMD_ALGORITHMS(SMX_PORTABLE_KERNELS)},
+    .exp = {portable::exp_only<float>, portable::exp_only<double>},
+};
+#undef SMX_PORTABLE_KERNELS
