@@ -161,7 +161,7 @@ BenchRunResult run_benchmarks(const BenchRunOptions& options, std::ostream& out)
   }
 
   const std::string filter = benchmark::GetBenchmarkFilter();
-  const auto will_run = [filter](const std::string& name) { return filter_selects(filter, name); };
+  const auto will_run = [selected = BenchFilter(filter)](const std::string& name) { return selected.selects(name); };
   BenchSuite suite(bench_plan({.preset = options.preset}), will_run);
   if (std::none_of(suite.plan().begin(), suite.plan().end(),
                    [&](const BenchCase& c) { return will_run(bench_name(c.id)); }))

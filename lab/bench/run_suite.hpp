@@ -32,8 +32,8 @@ struct BenchRunResult {
 // The preset's defaults, as flags (repetitions, minimum time, random interleaving, ...).
 std::vector<std::string> preset_flags(Preset preset);
 
-// Throws std::invalid_argument for a flag Google Benchmark does not know
-// and for a filter that matches no benchmark; std::runtime_error when the
+// Throws std::invalid_argument for a flag Google Benchmark does not know,
+// a filter it cannot compile and a filter that matches no benchmark; std::runtime_error when the
 // JSON cannot be written.
 BenchRunResult run_benchmarks(const BenchRunOptions& options, std::ostream& out);
 
