@@ -204,9 +204,13 @@ TEST_CASE("cli: bad arguments exit 2 with exactly one line on stderr", "[cli]") 
        "softmax-lab: accuracy: --format prints to stdout and --out writes files: give one of them (see softmax-lab accuracy --help)"},
       {{"bench", "--no-json", "--out", "/tmp"},
        "softmax-lab: bench: --no-json and --out contradict each other: give one of them (see softmax-lab bench --help)"},
-      // --dtype: list and accuracy compute per type and take both; eval parses each row to one type.
+      // --dtype: list, accuracy and bench take both; eval parses each row to one type.
       {{"accuracy", "--dtype", "f16"},
        "softmax-lab: accuracy: bad value 'f16' for --dtype: expected f32, f64 or both (see softmax-lab accuracy --help)"},
+      {{"bench", "--dtype", "f16"}, "softmax-lab: bench: bad value 'f16' for --dtype: expected f32, f64 or both (see softmax-lab bench --help)"},
+      {{"bench", "--n", "4q"}, "softmax-lab: bench: bad value '4q' for --n: expected a size like 1000 or 4k (see softmax-lab bench --help)"},
+      {{"bench", "--quick", "--impl", "stable", "--family", "uniform-1"},
+       "softmax-lab: bench: no benchmark of the preset matches the --impl, --dtype, --family and --n given (see softmax-lab bench --help)"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.argv);
@@ -221,6 +225,28 @@ TEST_CASE("cli: bad arguments exit 2 with exactly one line on stderr", "[cli]") 
   CHECK(lines(r.err) == 1);
   CHECK(r.err.starts_with("softmax-lab: eval: unknown implementation 'stabel'; valid: "));
   for (const smx::Impl& impl : smx::all_impls()) CHECK(r.err.find(std::string(impl.name)) != std::string::npos);
+}
+
+TEST_CASE("cli: the shared filters mean the same in every command that takes them", "[cli]") {
+  struct Case {
+    std::vector<std::string> argv;
+    std::vector<std::string> shows;  // in stdout
+  };
+  const std::vector<Case> cases = {
+      {{"list", "--impl", "stable", "--dtype", "both", "--format", "csv"}, {"stable,"}},
+      {{"accuracy", "--impl", "stable", "--dtype", "both", "--family", "equal", "--n", "3", "--seeds", "1", "--format", "csv"},
+       {"stable,f32,equal,3,", "stable,f64,equal,3,"}},
+      {{"bench", "--quick", "--impl", "stable", "--dtype", "both", "--family", "normal-1", "--n", "1k", "--benchmark_list_tests"},
+       {"softmax/f32/stable/normal/n:1024\n", "softmax/f64/stable/normal/n:1024\n"}},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.argv);
+    const Run r = run_cli(c.argv);
+    CHECK(r.status == 0);
+    for (const std::string& s : c.shows) CHECK(r.out.find(s) != std::string::npos);
+  }
+  const Run bench = run_cli(cases[2].argv);
+  CHECK(lines(bench.out) == 4);  // f32 and f64 rows, f32 batched 512 x 1024 at 1 and 2 threads; no probes
 }
 
 TEST_CASE("cli: list --format json names every implementation and parses", "[cli]") {
@@ -583,6 +609,9 @@ TEST_CASE("cli: only the full default run replaces reports/; a filtered one goes
       {{"accuracy", "--impl", "stable", "--n", "3", "--family", "equal", "--format", "json"}, "{", ""},
       {with({"bench"}, one_bench), "", "no JSON written: --benchmark_filter, --benchmark_min_time, --benchmark_repetitions change the run, so " + reports.string() + " is left as it is"},
       {with({"bench", "--quick"}, one_bench), "", "no JSON written: --benchmark_filter"},
+      {{"bench", "--quick", "--impl", "stable", "--dtype", "f32", "--family", "normal-1", "--n", "1024", "--benchmark_min_time=0.001",
+        "--benchmark_repetitions=1"},
+       "", "no JSON written: --impl, --family, --n, --dtype, --benchmark_min_time, --benchmark_repetitions change the run"},
       {with({"bench", "--benchmark_format=json"}, one_bench), "{", "no JSON written"},
       {{"report", "--in", other_json}, "# softmax-lab benchmark report",
        "1 benchmarks from " + other_json + " rendered to stdout: not the snapshot's JSON, so " + reports.string() + " is left as it is"},

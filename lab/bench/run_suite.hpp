@@ -12,11 +12,13 @@
 #include <vector>
 
 #include "lab/bench/plan.hpp"
+#include "lab/bench/selection.hpp"
 
 namespace smx {
 
 struct BenchRunOptions {
   Preset preset = Preset::full;
+  BenchSelection selection;        // the preset's benchmarks that are registered at all
   std::vector<std::string> flags;  // --benchmark_*; a --benchmark_out=FILE of the user's replaces `json`
   std::filesystem::path json;      // empty: no JSON file of ours
 };
@@ -33,7 +35,7 @@ struct BenchRunResult {
 std::vector<std::string> preset_flags(Preset preset);
 
 // Throws std::invalid_argument for a flag Google Benchmark does not know,
-// a filter it cannot compile and a filter that matches no benchmark; std::runtime_error when the
+// a filter it cannot compile and a selection or filter that matches no benchmark; std::runtime_error when the
 // JSON cannot be written.
 BenchRunResult run_benchmarks(const BenchRunOptions& options, std::ostream& out);
 

@@ -10,6 +10,7 @@
 #include "lab/bench/run_suite.hpp"
 #include "lab/cli/command.hpp"
 #include "lab/cli/errors.hpp"
+#include "lab/cli/filters.hpp"
 #include "lab/cli/output_dir.hpp"
 #include "lab/cli/text.hpp"
 
@@ -17,10 +18,26 @@ namespace smx::cli::commands {
 namespace {
 
 constexpr OptionSpec bench_options[] = {
+    {"impl", "NAME[,NAME...]", "only these implementations ('all', 'prefix*' allowed)"},
+    {"family", "NAME[,NAME...]", "only benchmarks drawing from these input families (normal-1, wide, masked, offset)"},
+    {"n", "N[,N...]", "only these row lengths, k/M suffixes allowed (batched: the columns)"},
+    {"dtype", "f32|f64|both", "only this element type (default: both)"},
     {"quick", "", "the quick preset: the speed targets' sizes and one or two per memory level"},
     {"out", "DIR", "write benchmarks.json in DIR (created if missing)\n(default: reports/ for an unfiltered run, none for a filtered one)"},
     {"no-json", "", "write no JSON file (console output only)"},
 };
+
+// The shared filters, applied to the plan; any of them narrows the run.
+constexpr std::string_view selection_options[] = {"impl", "family", "n", "dtype"};
+
+BenchSelection selection_from(const Args& args) {
+  BenchSelection s;
+  for (const ImplChoice& c : parse_impls(args.all("impl"))) s.impls.push_back(c.impl);
+  for (const FamilyInfo* f : parse_families(args.all("family"))) s.input_families.push_back(f->name);
+  s.sizes = parse_sizes(args.all("n"));
+  if (const auto d = args.last("dtype")) s.dtypes = parse_dtypes(*d, true);
+  return s;
+}
 
 // Google Benchmark flags that change only how the console shows the run;
 // every other one (filter, repetitions, minimum time, ...) changes what the
@@ -28,9 +45,9 @@ constexpr OptionSpec bench_options[] = {
 constexpr std::string_view display_flags[] = {"benchmark_format", "benchmark_color", "benchmark_counters_tabular",
                                               "benchmark_list_tests"};
 
-// "--benchmark_filter, --benchmark_repetitions": the flags that change the run; empty: none.
-std::string changing_flags(const Args& args) {
-  std::string names;
+// "--impl, --benchmark_filter": the options and flags that change the run; empty: none.
+std::string changing_options(const Args& args) {
+  std::string names = given(args, selection_options);
   for (const std::string& f : args.passthrough) {
     const std::string_view name = std::string_view(f).substr(2, f.find('=') - 2);
     if (std::find(std::begin(display_flags), std::end(display_flags), name) != std::end(display_flags)) continue;
@@ -43,8 +60,9 @@ int run_bench_command(const Args& args, Io& io) {
   if (args.has("no-json") && args.has("out")) throw UsageError("--no-json and --out contradict each other: give one of them");
   BenchRunOptions options;
   options.preset = args.has("quick") ? Preset::quick : Preset::full;
+  options.selection = selection_from(args);
   options.flags = args.passthrough;
-  const std::string changed = changing_flags(args);
+  const std::string changed = changing_options(args);
   if (const auto dir = out_dir(args)) options.json = *dir / "benchmarks.json";
   else if (!args.has("no-json") && changed.empty()) options.json = reports_dir() / "benchmarks.json";
   BenchRunResult result;
@@ -88,6 +106,10 @@ Command bench() {
       "rows and probes, so time other processes take is not counted; wall-clock time (real_time) for\n"
       "batched rows, whose workers share the work.\n"
       "\n"
+      "--impl, --dtype, --family and --n select from the preset as they do in `softmax-lab accuracy`\n"
+      "(families by the input they draw: normal-1, wide, masked, offset); any of them leaves out the\n"
+      "roofline probes, which belong to no implementation (--benchmark_filter=probe times them).\n"
+      "\n"
       "Google Benchmark's own --benchmark_* flags pass through (write them as --flag=value) and come\n"
       "after the preset's defaults, so they win: --benchmark_filter=REGEX, --benchmark_repetitions=N,\n"
       "--benchmark_format=json, --benchmark_list_tests, --benchmark_min_time=SECONDS, ...\n"
@@ -104,9 +126,10 @@ Command bench() {
       "to a temporary file and renamed when the run completes; `softmax-lab report` renders it.\n"
       "\n"
       "where the JSON goes:\n"
-      "  A run of a preset as it is (no --benchmark_* flag but --benchmark_format, _color,\n"
-      "  _counters_tabular) writes the source tree's reports/benchmarks.json, the committed snapshot.\n"
-      "  Any other --benchmark_* flag (a filter, repetitions, minimum time, ...) changes the run: it\n"
+      "  A run of a preset as it is (no --impl, --dtype, --family, --n, no --benchmark_* flag but\n"
+      "  --benchmark_format, _color, _counters_tabular) writes the source tree's reports/benchmarks.json,\n"
+      "  the committed snapshot. Any of those options or another --benchmark_* flag (a filter,\n"
+      "  repetitions, minimum time, ...) changes the run: it\n"
       "  leaves reports/ as it is and writes no JSON, saying so on stderr; --out DIR writes\n"
       "  DIR/benchmarks.json instead, whatever the flags (then `softmax-lab report --out DIR` renders\n"
       "  it there). --benchmark_format=json prints the JSON to stdout. $SMX_REPORTS_DIR, when set,\n"
@@ -114,7 +137,7 @@ Command bench() {
   return {
       .name = "bench",
       .summary = "time every implementation (Google Benchmark): benchmarks.json",
-      .synopsis = "bench [--quick] [--out DIR] [--benchmark_*=VALUE ...]",
+      .synopsis = "bench [--quick] [--impl ...] [--dtype ...] [--family ...] [--n ...] [--out DIR] [--benchmark_*=VALUE ...]",
       .description = description,
       .options = bench_options,
       .max_positionals = 0,
