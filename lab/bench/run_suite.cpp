@@ -49,17 +49,6 @@ class CountingReporter : public benchmark::BenchmarkReporter {
   std::set<std::string> skipped_;
 };
 
-// The last value given to --name (a bare --name is ""), as Google Benchmark reads it.
-std::optional<std::string> flag_value(const std::vector<std::string>& flags, std::string_view name) {
-  std::optional<std::string> value;
-  const std::string bare = "--" + std::string(name);
-  for (const std::string& f : flags) {
-    if (f == bare) value = "";
-    else if (f.starts_with(bare + "=")) value = f.substr(bare.size() + 1);
-  }
-  return value;
-}
-
 bool truthy(std::string v) {  // Google Benchmark's IsTruthyFlagValue
   for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (v.size() == 1) return std::isalnum(static_cast<unsigned char>(v[0])) && v != "0" && v != "f" && v != "n";
@@ -126,6 +115,16 @@ void publish(const std::filesystem::path& tmp, const std::filesystem::path& targ
 }
 
 }  // namespace
+
+std::optional<std::string> flag_value(const std::vector<std::string>& flags, std::string_view name) {
+  std::optional<std::string> value;
+  const std::string bare = "--" + std::string(name);
+  for (const std::string& f : flags) {
+    if (f == bare) value = "";
+    else if (f.starts_with(bare + "=")) value = f.substr(bare.size() + 1);
+  }
+  return value;
+}
 
 std::vector<std::string> preset_flags(Preset preset) {
   const bool quick = preset == Preset::quick;

@@ -7,8 +7,10 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lab/bench/plan.hpp"
@@ -30,6 +32,10 @@ struct BenchRunResult {
   std::filesystem::path wrote;  // the JSON written by us, or empty
   double wall_seconds = 0;
 };
+
+// The last value given to --<name> among flags (a bare --name is ""), as
+// Google Benchmark reads it; nullopt when not given.
+std::optional<std::string> flag_value(const std::vector<std::string>& flags, std::string_view name);
 
 // The preset's defaults, as flags (repetitions, minimum time, random interleaving, ...).
 std::vector<std::string> preset_flags(Preset preset);

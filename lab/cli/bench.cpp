@@ -63,6 +63,10 @@ int run_bench_command(const Args& args, Io& io) {
   options.selection = selection_from(args);
   options.flags = args.passthrough;
   const std::string changed = changing_options(args);
+  // Google Benchmark would find out only after the run, and exit 1.
+  // ("--benchmark_out=" is Google Benchmark's "no file".)
+  if (const auto file = flag_value(args.passthrough, "benchmark_out"); file && !file->empty())
+    check_writable_file(*file, "--benchmark_out");
   if (const auto dir = out_dir(args)) options.json = *dir / "benchmarks.json";
   else if (!args.has("no-json") && changed.empty()) options.json = reports_dir() / "benchmarks.json";
   BenchRunResult result;

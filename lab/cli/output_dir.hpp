@@ -23,6 +23,11 @@ std::filesystem::path reports_dir();
 // throws InputError when DIR is not a directory or cannot be created or written.
 std::optional<std::filesystem::path> out_dir(const Args& args);
 
+// A file the run will write, named by `option`, checked before the run as
+// --out is: throws InputError when it is a directory or its directory is
+// missing, not a directory or not writable.
+void check_writable_file(const std::filesystem::path& file, std::string_view option);
+
 // Which of `options` the command line gives, as "--impl, --n" for a message;
 // empty when none is given.
 std::string given(const Args& args, std::span<const std::string_view> options);
