@@ -6,6 +6,7 @@
 #include <iterator>
 #include <ostream>
 #include <stdexcept>
+#include <vector>
 
 #include "lab/bench/run_suite.hpp"
 #include "lab/cli/command.hpp"
@@ -48,10 +49,12 @@ constexpr std::string_view display_flags[] = {"benchmark_format", "benchmark_col
 // "--impl, --benchmark_filter": the options and flags that change the run; empty: none.
 std::string changing_options(const Args& args) {
   std::string names = given(args, selection_options);
+  std::vector<std::string_view> seen(std::begin(display_flags), std::end(display_flags));
   for (const std::string& f : args.passthrough) {
     const std::string_view name = std::string_view(f).substr(2, f.find('=') - 2);
-    if (std::find(std::begin(display_flags), std::end(display_flags), name) != std::end(display_flags)) continue;
-    if (names.find(cat({"--", name})) == std::string::npos) names += cat({names.empty() ? "" : ", ", "--", name});
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
+    seen.push_back(name);
+    names += cat({names.empty() ? "" : ", ", "--", name});
   }
   return names;
 }
@@ -79,7 +82,7 @@ int run_bench_command(const Args& args, Io& io) {
   std::string line = cat({std::to_string(result.benchmarks), " benchmarks (", std::to_string(result.skipped),
                           " skipped: verification failed) in ", std::to_string(static_cast<long>(result.wall_seconds + 0.5)), " s"});
   if (!result.wrote.empty()) line += cat({"; wrote ", result.wrote.string()});
-  else if (!args.has("no-json") && !changed.empty() && changed.find("--benchmark_out") == std::string::npos)
+  else if (!args.has("no-json") && !changed.empty() && !flag_value(args.passthrough, "benchmark_out"))
     line += cat({"; no JSON written: ", changed, " change the run, so ", reports_dir().string(),
                  " is left as it is (--out DIR writes DIR/benchmarks.json)"});
   note(io.err, "bench", line);
