@@ -2,23 +2,26 @@
 
 #include <benchmark/benchmark.h>
 
-#include <regex.h>
+#include <stdexcept>
 
 #include "bench/timed.hpp"
 
 namespace smx {
 
-bool filter_selects(const std::string& filter, const std::string& name) {
+BenchFilter::BenchFilter(const std::string& filter) {
   std::string spec = filter.empty() || filter == "all" ? "." : filter;
-  const bool negative = spec[0] == '-';
-  if (negative) spec.erase(0, 1);
-  // POSIX extended expressions, searched: what Google Benchmark's std::regex(extended) does.
-  regex_t re;
-  if (regcomp(&re, spec.c_str(), REG_EXTENDED | REG_NOSUB) != 0) return true;  // Google Benchmark reports it
-  const bool found = regexec(&re, name.c_str(), 0, nullptr, 0) == 0;
-  regfree(&re);
-  return found != negative;
+  negative_ = spec[0] == '-';
+  if (negative_) spec.erase(0, 1);
+  try {
+    re_ = std::regex(spec, std::regex::extended);
+  } catch (const std::regex_error& e) {
+    throw std::invalid_argument("--benchmark_filter='" + filter + "' is not an extended regular expression: " + e.what());
+  }
 }
+
+bool BenchFilter::selects(const std::string& name) const { return std::regex_search(name, re_) != negative_; }
+
+bool filter_selects(const std::string& filter, const std::string& name) { return BenchFilter(filter).selects(name); }
 
 BenchSuite::BenchSuite(std::vector<BenchCase> plan, std::function<bool(const std::string&)> will_run,
                        RegisterOptions options)

@@ -49,17 +49,6 @@ class CountingReporter : public benchmark::BenchmarkReporter {
   std::set<std::string> skipped_;
 };
 
-// The last value given to --name (a bare --name is ""), as Google Benchmark reads it.
-std::optional<std::string> flag_value(const std::vector<std::string>& flags, std::string_view name) {
-  std::optional<std::string> value;
-  const std::string bare = "--" + std::string(name);
-  for (const std::string& f : flags) {
-    if (f == bare) value = "";
-    else if (f.starts_with(bare + "=")) value = f.substr(bare.size() + 1);
-  }
-  return value;
-}
-
 bool truthy(std::string v) {  // Google Benchmark's IsTruthyFlagValue
   for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (v.size() == 1) return std::isalnum(static_cast<unsigned char>(v[0])) && v != "0" && v != "f" && v != "n";
@@ -129,6 +118,16 @@ void publish(const std::filesystem::path& tmp, const std::filesystem::path& targ
 
 }  // namespace
 
+std::optional<std::string> flag_value(const std::vector<std::string>& flags, std::string_view name) {
+  std::optional<std::string> value;
+  const std::string bare = "--" + std::string(name);
+  for (const std::string& f : flags) {
+    if (f == bare) value = "";
+    else if (f.starts_with(bare + "=")) value = f.substr(bare.size() + 1);
+  }
+  return value;
+}
+
 std::vector<std::string> preset_flags(Preset preset) {
   const bool quick = preset == Preset::quick;
   return {quick ? "--benchmark_repetitions=3" : "--benchmark_repetitions=5",
@@ -163,8 +162,11 @@ BenchRunResult run_benchmarks(const BenchRunOptions& options, std::ostream& out)
   }
 
   const std::string filter = benchmark::GetBenchmarkFilter();
-  const auto will_run = [filter](const std::string& name) { return filter_selects(filter, name); };
-  BenchSuite suite(bench_plan({.preset = options.preset}), will_run);
+  const auto will_run = [selected = BenchFilter(filter)](const std::string& name) { return selected.selects(name); };
+  std::vector<BenchCase> plan = bench_plan({.preset = options.preset});
+  std::erase_if(plan, [&](const BenchCase& c) { return !options.selection.keeps(c); });
+  if (plan.empty()) throw std::invalid_argument("no benchmark of the preset matches the --impl, --dtype, --family and --n given");
+  BenchSuite suite(std::move(plan), will_run);
   if (std::none_of(suite.plan().begin(), suite.plan().end(),
                    [&](const BenchCase& c) { return will_run(bench_name(c.id)); }))
     throw std::invalid_argument("no benchmark matches --benchmark_filter='" + filter + "'");

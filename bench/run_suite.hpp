@@ -7,16 +7,20 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bench/plan.hpp"
+#include "bench/selection.hpp"
 
 namespace smx {
 
 struct BenchRunOptions {
   Preset preset = Preset::full;
+  BenchSelection selection;        // the preset's benchmarks that are registered at all
   std::vector<std::string> flags;  // --benchmark_*; a --benchmark_out=FILE of the user's replaces `json`
   std::filesystem::path json;      // empty: no JSON file of ours
 };
@@ -29,11 +33,15 @@ struct BenchRunResult {
   double wall_seconds = 0;
 };
 
+// The last value given to --<name> among flags (a bare --name is ""), as
+// Google Benchmark reads it; nullopt when not given.
+std::optional<std::string> flag_value(const std::vector<std::string>& flags, std::string_view name);
+
 // The preset's defaults, as flags (repetitions, minimum time, random interleaving, ...).
 std::vector<std::string> preset_flags(Preset preset);
 
-// Throws std::invalid_argument for a flag Google Benchmark does not know
-// and for a filter that matches no benchmark; std::runtime_error when the
+// Throws std::invalid_argument for a flag Google Benchmark does not know,
+// a filter it cannot compile and a selection or filter that matches no benchmark; std::runtime_error when the
 // JSON cannot be written.
 BenchRunResult run_benchmarks(const BenchRunOptions& options, std::ostream& out);
 

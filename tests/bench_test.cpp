@@ -22,6 +22,7 @@
 #include "bench/ftz.hpp"
 #include "bench/plan.hpp"
 #include "bench/register.hpp"
+#include "bench/selection.hpp"
 #include "bench/verify.hpp"
 #include "lab/families.hpp"
 #include "bench/report/bench_figures.hpp"
@@ -272,11 +273,48 @@ TEST_CASE("bench: the filter is read as Google Benchmark reads it", "[bench]") {
       {"-stable", "softmax/f32/stable/normal/n:16", false},
       {"-stable", "softmax/f32/naive/normal/n:16", true},
       {"(naive|eigen)/wide", "softmax/f64/eigen/wide/n:64/ftz", true},
-      {"[", "softmax/f32/stable/normal/n:16", true},  // bad expression: Google Benchmark reports it
   };
   for (const Case& c : cases) {
     CAPTURE(c.filter, c.name);
     CHECK(filter_selects(c.filter, c.name) == c.selected);
+  }
+  // Expressions Google Benchmark would refuse to compile are refused up front.
+  for (const std::string bad : {"[", "(", "-[", "a{2,1}", "*"}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(smx::BenchFilter(bad), std::invalid_argument);
+  }
+}
+
+TEST_CASE("bench: the shared filters select from the plan; probes only when none is given", "[bench]") {
+  const Impl* stable = find("stable");
+  const Impl* naive = find("naive");
+  struct Case {
+    BenchSelection selection;
+    std::string name;
+    bool kept;
+  };
+  const std::vector<Case> cases = {
+      {{}, "probe/copy/24576", true},
+      {{}, "softmax/f64/naive/wide/n:4096", true},
+      {{.impls = {stable}}, "softmax/f32/stable/normal/n:1024", true},
+      {{.impls = {stable}}, "softmax/f32/naive/normal/n:1024", false},
+      {{.impls = {stable}}, "probe/exp/f32/n:1024", false},
+      {{.impls = {stable, naive}, .dtypes = {Dtype::f64}}, "softmax/f64/naive/wide/n:4096/ftz", true},
+      {{.dtypes = {Dtype::f64}}, "softmax/f32/naive/wide/n:4096", false},
+      {{.input_families = {"normal-1"}}, "softmax/f32/naive/normal/n:4096", true},
+      {{.input_families = {"normal-1"}}, "softmax/f32/naive/wide/n:4096", false},
+      {{.sizes = {1024}}, "softmax/f32/stable/normal/rows:512/n:1024/threads:2", true},
+      {{.sizes = {1024}}, "softmax/f32/stable/normal/n:4096", false},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    const std::optional<BenchId> id = parse_bench_name(c.name);
+    REQUIRE(id);
+    const BenchFamily* family = nullptr;
+    for (const BenchFamily& f : bench_families())
+      if (f.name == id->family) family = &f;
+    const BenchCase bc{*id, id->impl.empty() ? nullptr : find(id->impl), family ? family->input_family : "", id->n, id->rows};
+    CHECK(c.selection.keeps(bc) == c.kept);
   }
 }
 

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -52,13 +53,25 @@ struct TempFile {
   }
 };
 
+// The directory the binary takes for reports/ (SMX_REPORTS_DIR), so that no
+// test can touch the source tree's snapshot; a test may name its own.
+std::string scratch_reports() {
+  return (std::filesystem::temp_directory_path() / ("smx_cli_reports_" + std::to_string(getpid()))).string();
+}
+
 // Runs the binary with args, stdin from `input`; no shell, so no quoting.
 // stdout_fd >= 0 replaces stdout (the closed-pipe test).
-Run run_cli(const std::vector<std::string>& args, const std::string& input = "", int stdout_fd = -1) {
+Run run_cli(const std::vector<std::string>& args, const std::string& input = "", int stdout_fd = -1,
+            const std::string& reports = scratch_reports()) {
   TempFile in(input), out, err;
   std::vector<char*> argv{const_cast<char*>(SMX_CLI_PATH)};
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
+  std::string reports_env = "SMX_REPORTS_DIR=" + reports;
+  std::vector<char*> envp{reports_env.data()};
+  for (char** e = environ; *e; ++e)
+    if (!std::string_view(*e).starts_with("SMX_REPORTS_DIR=")) envp.push_back(*e);
+  envp.push_back(nullptr);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, in.path.c_str(), O_RDONLY, 0);
@@ -66,7 +79,7 @@ Run run_cli(const std::vector<std::string>& args, const std::string& input = "",
   else posix_spawn_file_actions_addopen(&fa, 1, out.path.c_str(), O_WRONLY | O_TRUNC, 0);
   posix_spawn_file_actions_addopen(&fa, 2, err.path.c_str(), O_WRONLY | O_TRUNC, 0);
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, SMX_CLI_PATH, &fa, nullptr, argv.data(), environ);
+  const int rc = posix_spawn(&pid, SMX_CLI_PATH, &fa, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&fa);
   REQUIRE(rc == 0);
   int ws = 0;
@@ -76,6 +89,17 @@ Run run_cli(const std::vector<std::string>& args, const std::string& input = "",
   r.out = out.read();
   r.err = err.read();
   return r;
+}
+
+// Every file under dir with its bytes: a directory's state to compare before and after.
+std::map<std::string, std::string> tree(const std::filesystem::path& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file()) continue;
+    std::ifstream f(e.path(), std::ios::binary);
+    files[std::filesystem::relative(e.path(), dir).string()] = {std::istreambuf_iterator<char>(f), {}};
+  }
+  return files;
 }
 
 std::size_t lines(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')); }
@@ -148,9 +172,10 @@ TEST_CASE("cli: bad arguments exit 2 with exactly one line on stderr", "[cli]") 
       {{"eval", "1e39"}, "softmax-lab: eval: row 1, column 1: '1e39' is out of range for f32"},
       {{"eval", "-x"}, "softmax-lab: eval: unknown option '-x' (see softmax-lab eval --help)"},
       {{"eval"}, "softmax-lab: eval: no input: give values, --file PATH, a FILE or - for stdin (see softmax-lab eval --help)"},
-      {{"eval", "--file", "/nonexistent/rows.txt"},
-       "softmax-lab: eval: cannot read '/nonexistent/rows.txt': No such file or directory (see softmax-lab eval --help)"},
-      {{"eval", "--file", "/"}, "softmax-lab: eval: cannot read '/': Is a directory (see softmax-lab eval --help)"},
+      // A file that cannot be read: the same line wherever a file is read.
+      {{"eval", "--file", "/nonexistent/rows.txt"}, "softmax-lab: eval: cannot read '/nonexistent/rows.txt': No such file or directory"},
+      {{"eval", "--file", "/"}, "softmax-lab: eval: cannot read '/': Is a directory"},
+      {{"eval", "/"}, "softmax-lab: eval: cannot read '/': Is a directory"},
       {{"eval", "--impl", "stable,", "1"}, "softmax-lab: eval: empty item in --impl list 'stable,' (see softmax-lab eval --help)"},
       {{"eval", "1", "\n\x01"}, "softmax-lab: eval: row 2, column 1: cannot parse '\\x01' as a number"},
       // Google Benchmark's flags pass through for bench only.
@@ -159,8 +184,38 @@ TEST_CASE("cli: bad arguments exit 2 with exactly one line on stderr", "[cli]") 
       {{"bench", "--quick", "--benchmark_filter=nomatch"},
        "softmax-lab: bench: no benchmark matches --benchmark_filter='nomatch' (see softmax-lab bench --help)"},
       {{"bench", "--bogus"}, "softmax-lab: bench: unknown option '--bogus' (see softmax-lab bench --help)"},
+      // A filter Google Benchmark cannot compile is refused before anything runs.
+      {{"bench", "--quick", "--benchmark_filter=["},
+       "softmax-lab: bench: --benchmark_filter='[' is not an extended regular expression: "
+       "Unexpected character within '[...]' in regular expression (see softmax-lab bench --help)"},
+      {{"bench", "--benchmark_filter=-(stable"},
+       "softmax-lab: bench: --benchmark_filter='-(stable' is not an extended regular expression: "
+       "Mismatched '(' and ')' in regular expression (see softmax-lab bench --help)"},
       {{"report", "--in", "/nonexistent/b.json"}, "softmax-lab: report: cannot read '/nonexistent/b.json': No such file or directory"},
       {{"report", "--in", "/"}, "softmax-lab: report: cannot read '/': Is a directory"},
+      // --out is a directory in every command, checked before the run.
+      {{"accuracy", "--impl", "stable", "--out", "/dev/null"}, "softmax-lab: accuracy: cannot write to '/dev/null' (--out): Not a directory"},
+      {{"accuracy", "--out", "/dev/null/figures"},
+       "softmax-lab: accuracy: cannot write to '/dev/null/figures' (--out): Not a directory"},
+      {{"bench", "--quick", "--out", "/dev/null"}, "softmax-lab: bench: cannot write to '/dev/null' (--out): Not a directory"},
+      {{"bench", "--benchmark_out=/"}, "softmax-lab: bench: cannot write to '/' (--benchmark_out): Is a directory"},
+      {{"bench", "--benchmark_out=/nonexistent/b.json"},
+       "softmax-lab: bench: cannot write to '/nonexistent/b.json' (--benchmark_out): No such file or directory"},
+      {{"bench", "--benchmark_out=/dev/null/b.json"},
+       "softmax-lab: bench: cannot write to '/dev/null/b.json' (--benchmark_out): Not a directory"},
+      {{"report", "--out", "/dev/null"}, "softmax-lab: report: cannot write to '/dev/null' (--out): Not a directory"},
+      {{"accuracy", "--out", ""}, "softmax-lab: accuracy: cannot write to '' (--out): no directory named"},
+      {{"accuracy", "--format", "json", "--out", "/tmp"},
+       "softmax-lab: accuracy: --format prints to stdout and --out writes files: give one of them (see softmax-lab accuracy --help)"},
+      {{"bench", "--no-json", "--out", "/tmp"},
+       "softmax-lab: bench: --no-json and --out contradict each other: give one of them (see softmax-lab bench --help)"},
+      // --dtype: list, accuracy and bench take both; eval parses each row to one type.
+      {{"accuracy", "--dtype", "f16"},
+       "softmax-lab: accuracy: bad value 'f16' for --dtype: expected f32, f64 or both (see softmax-lab accuracy --help)"},
+      {{"bench", "--dtype", "f16"}, "softmax-lab: bench: bad value 'f16' for --dtype: expected f32, f64 or both (see softmax-lab bench --help)"},
+      {{"bench", "--n", "4q"}, "softmax-lab: bench: bad value '4q' for --n: expected a size like 1000 or 4k (see softmax-lab bench --help)"},
+      {{"bench", "--quick", "--impl", "stable", "--family", "uniform-1"},
+       "softmax-lab: bench: no benchmark of the preset matches the --impl, --dtype, --family and --n given (see softmax-lab bench --help)"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.argv);
@@ -175,6 +230,28 @@ TEST_CASE("cli: bad arguments exit 2 with exactly one line on stderr", "[cli]") 
   CHECK(lines(r.err) == 1);
   CHECK(r.err.starts_with("softmax-lab: eval: unknown implementation 'stabel'; valid: "));
   for (const smx::Impl& impl : smx::all_impls()) CHECK(r.err.find(std::string(impl.name)) != std::string::npos);
+}
+
+TEST_CASE("cli: the shared filters mean the same in every command that takes them", "[cli]") {
+  struct Case {
+    std::vector<std::string> argv;
+    std::vector<std::string> shows;  // in stdout
+  };
+  const std::vector<Case> cases = {
+      {{"list", "--impl", "stable", "--dtype", "both", "--format", "csv"}, {"stable,"}},
+      {{"accuracy", "--impl", "stable", "--dtype", "both", "--family", "equal", "--n", "3", "--seeds", "1", "--format", "csv"},
+       {"stable,f32,equal,3,", "stable,f64,equal,3,"}},
+      {{"bench", "--quick", "--impl", "stable", "--dtype", "both", "--family", "normal-1", "--n", "1k", "--benchmark_list_tests"},
+       {"softmax/f32/stable/normal/n:1024\n", "softmax/f64/stable/normal/n:1024\n"}},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.argv);
+    const Run r = run_cli(c.argv);
+    CHECK(r.status == 0);
+    for (const std::string& s : c.shows) CHECK(r.out.find(s) != std::string::npos);
+  }
+  const Run bench = run_cli(cases[2].argv);
+  CHECK(lines(bench.out) == 4);  // f32 and f64 rows, f32 batched 512 x 1024 at 1 and 2 threads; no probes
 }
 
 TEST_CASE("cli: list --format json names every implementation and parses", "[cli]") {
@@ -423,11 +500,12 @@ TEST_CASE("cli: accuracy --format prints to stdout and rejects a bad family", "[
 TEST_CASE("cli: bench writes Google Benchmark JSON with context and counters; report renders it", "[cli][bench]") {
   const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("smx_bench_" + std::to_string(getpid()));
   std::filesystem::remove_all(dir);
-  const std::string json = (dir / "b.json").string();
-  // A small slice of the quick preset: two implementations, both families of the figures, threads, both probes.
-  const Run b = run_cli({"bench", "--quick", "--out", json, "--benchmark_repetitions=2", "--benchmark_min_time=0.001",
+  const std::string json = (dir / "benchmarks.json").string();
+  // A small slice of the quick preset: two implementations, both families of the figures, threads, both probes
+  // (the L1 copy, whose size follows the machine's L1).
+  const Run b = run_cli({"bench", "--quick", "--out", dir.string(), "--benchmark_repetitions=2", "--benchmark_min_time=0.001",
                          "--benchmark_filter=/(stable|vectorized)/(normal|wide)/(n:4096(/ftz)?|rows:512/n:1024/threads:[12])$|"
-                         "probe/(copy/16384|exp/f32/n:4096)$"});
+                         "probe/(copy/[0-9]{4,5}|exp/f32/n:4096)$"});
   INFO(b.err);
   REQUIRE(b.status == 0);
   CHECK(b.out.find("softmax/f32/vectorized/wide/n:4096/ftz_median") != std::string::npos);  // console on stdout
@@ -454,7 +532,7 @@ TEST_CASE("cli: bench writes Google Benchmark JSON with context and counters; re
   }
   CHECK(softmax_runs == 2 * 16);  // (2 impls x 2 dtypes x 3 one-row + 2 x 2 batched) x 2 repetitions
 
-  const Run rep = run_cli({"report", "--in", json, "--out", dir.string()});
+  const Run rep = run_cli({"report", "--out", dir.string()});  // reads the JSON bench wrote there
   INFO(rep.err);
   REQUIRE(rep.status == 0);
   std::ifstream md_in(dir / "benchmarks.md");
@@ -495,12 +573,91 @@ TEST_CASE("cli: report rejects a file that is not benchmark JSON, exit 2, one li
 }
 
 TEST_CASE("cli: bench --benchmark_list_tests lists the preset and writes nothing", "[cli][bench]") {
-  const std::string out = (std::filesystem::temp_directory_path() / ("smx_list_" + std::to_string(getpid()) + ".json")).string();
-  const Run r = run_cli({"bench", "--quick", "--out", out, "--benchmark_list_tests"});
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("smx_list_" + std::to_string(getpid()));
+  const std::filesystem::path out = dir / "benchmarks.json";
+  const Run r = run_cli({"bench", "--quick", "--out", dir.string(), "--benchmark_list_tests"});
   REQUIRE(r.status == 0);
   CHECK(r.out.starts_with("softmax/"));
   CHECK(r.out.find("\nprobe/copy/") != std::string::npos);
   CHECK(r.out.find("/ftz\n") != std::string::npos);
   CHECK(lines(r.out) > 100);
   CHECK_FALSE(std::filesystem::exists(out));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("cli: only the full default run replaces reports/; a filtered one goes to --out DIR or stdout", "[cli][bench][accuracy]") {
+  const std::filesystem::path tmp = std::filesystem::temp_directory_path() / ("smx_snapshot_" + std::to_string(getpid()));
+  const std::filesystem::path reports = tmp / "reports", out = tmp / "out", other = tmp / "other";
+  std::filesystem::remove_all(tmp);
+  // The snapshot stand-in: one file of each kind a run could replace.
+  for (const char* file : {"accuracy.md", "accuracy.json", "benchmarks.json", "benchmarks.md", "figures/accuracy-ulp-vs-n-f32.png",
+                           "figures/bench-throughput-f32.png"}) {
+    std::filesystem::create_directories((reports / file).parent_path());
+    std::ofstream(reports / file) << "the last full snapshot: " << file << "\n";
+  }
+  const auto snapshot = tree(reports);
+  const std::vector<std::string> one_bench{"--benchmark_filter=^softmax/f32/stable/normal/n:1024$",
+                                           "--benchmark_min_time=0.001", "--benchmark_repetitions=1"};
+  const auto with = [](std::vector<std::string> head, const std::vector<std::string>& tail) {
+    head.insert(head.end(), tail.begin(), tail.end());
+    return head;
+  };
+  const Run made = run_cli(with({"bench", "--out", other.string()}, one_bench), "", -1, reports.string());
+  REQUIRE(made.status == 0);
+  const std::string other_json = (other / "benchmarks.json").string();
+
+  struct Case {
+    std::vector<std::string> argv;
+    std::string stdout_starts;  // what the run printed instead
+    std::string note;           // its last stderr line, from here on
+  };
+  const std::vector<Case> filtered = {
+      {{"accuracy", "--impl", "stable", "--n", "16", "--family", "normal-1"},
+       "# softmax-lab accuracy report",
+       "--impl, --family, --n narrow the grid, so the markdown went to stdout and " + reports.string() + " is left as it is"},
+      {{"accuracy", "--seeds", "1", "--dtype", "f64", "--impl", "stable", "--n", "3", "--family", "equal"},
+       "# softmax-lab accuracy report", "--impl, --family, --n, --dtype, --seeds narrow the grid"},
+      {{"accuracy", "--impl", "stable", "--n", "3", "--family", "equal", "--format", "json"}, "{", ""},
+      {with({"bench"}, one_bench), "", "no JSON written: --benchmark_filter, --benchmark_min_time, --benchmark_repetitions change the run, so " + reports.string() + " is left as it is"},
+      {with({"bench", "--quick"}, one_bench), "", "no JSON written: --benchmark_filter"},
+      {{"bench", "--quick", "--impl", "stable", "--dtype", "f32", "--family", "normal-1", "--n", "1024", "--benchmark_min_time=0.001",
+        "--benchmark_repetitions=1"},
+       "", "no JSON written: --impl, --family, --n, --dtype, --benchmark_min_time, --benchmark_repetitions change the run"},
+      {with({"bench", "--benchmark_format=json"}, one_bench), "{", "no JSON written"},
+      {{"report", "--in", other_json}, "# softmax-lab benchmark report",
+       "1 benchmarks from " + other_json + " rendered to stdout: not the snapshot's JSON, so " + reports.string() + " is left as it is"},
+  };
+  for (const Case& c : filtered) {
+    CAPTURE(c.argv);
+    const Run r = run_cli(c.argv, "", -1, reports.string());
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(tree(reports) == snapshot);
+    if (!c.stdout_starts.empty()) CHECK(r.out.starts_with(c.stdout_starts));
+    const std::string last = r.err.substr(r.err.rfind('\n', r.err.size() - 2) + 1);
+    CHECK(last.find(c.note) != std::string::npos);
+  }
+
+  // --out DIR receives the files, whatever the filters; report reads the JSON bench wrote there.
+  const Run acc = run_cli({"accuracy", "--impl", "stable", "--n", "16", "--family", "normal-1", "--out", out.string()}, "", -1, reports.string());
+  REQUIRE(acc.status == 0);
+  CHECK(acc.out.empty());
+  CHECK(acc.err.ends_with(" figures in " + (out / "figures").string() + "\n"));
+  const Run bench = run_cli(with({"bench", "--out", out.string()}, one_bench), "", -1, reports.string());
+  REQUIRE(bench.status == 0);
+  CHECK(bench.err.ends_with("; wrote " + (out / "benchmarks.json").string() + "\n"));
+  const Run rep = run_cli({"report", "--out", out.string()}, "", -1, reports.string());
+  REQUIRE(rep.status == 0);
+  CHECK(rep.out.empty());
+  for (const char* file : {"accuracy.md", "accuracy.json", "benchmarks.json", "benchmarks.md", "figures/bench-throughput-f32.png"})
+    CHECK(std::filesystem::is_regular_file(out / file));
+  CHECK(tree(reports) == snapshot);
+
+  // The default report run renders the snapshot's JSON into the snapshot: the one case cheap enough to run here.
+  std::filesystem::copy_file(other_json, reports / "benchmarks.json", std::filesystem::copy_options::overwrite_existing);
+  const Run full = run_cli({"report"}, "", -1, reports.string());
+  REQUIRE(full.status == 0);
+  CHECK(full.err.find("; wrote " + (reports / "benchmarks.md").string()) != std::string::npos);
+  CHECK(tree(reports).at("benchmarks.md") != snapshot.at("benchmarks.md"));
+  std::filesystem::remove_all(tmp);
 }

@@ -1,6 +1,6 @@
 // `softmax-lab accuracy`: every implementation against the reference over the
-// accuracy grid; writes reports/accuracy.{md,json} and figures, or prints one
-// format to stdout for scripts.
+// accuracy grid; the full grid writes reports/accuracy.{md,json} and figures,
+// a narrowed one --out DIR or stdout; --format prints one format for scripts.
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +19,7 @@
 #include "lab/cli/command.hpp"
 #include "lab/cli/errors.hpp"
 #include "lab/cli/filters.hpp"
+#include "lab/cli/output_dir.hpp"
 #include "lab/cli/progress.hpp"
 #include "lab/cli/text.hpp"
 
@@ -33,12 +34,16 @@ constexpr OptionSpec accuracy_options[] = {
     {"seeds", "K", "seeds 1..K for the random families (default: 3)"},
     {"threads", "T", "worker threads (default: every core)"},
     {"format", "md|json|csv", "print this format to stdout and write no files"},
-    {"out", "DIR", "where the reports go (default: the source tree's reports/)"},
+    {"out", "DIR", "write accuracy.md, accuracy.json and figures/ in DIR (created if missing)\n(default: reports/ for the full grid, stdout for a narrowed one)"},
     {"exhaustive", "", "also sweep softmax([0, x]) over every float x in [-104, 0]\n(about 1.1e9 inputs per implementation, minutes each)"},
     {"exhaustive-range", "LO,HI", "sweep only floats in [LO, HI] (implies --exhaustive)"},
 };
 
 constexpr std::array<Format, 3> accuracy_formats{Format::md, Format::json, Format::csv};
+
+// The options that narrow the grid or the sweep: a run with any of them is
+// not the full report and leaves reports/ as it is. (--exhaustive only adds.)
+constexpr std::string_view narrowing_options[] = {"impl", "family", "n", "dtype", "seeds", "exhaustive-range"};
 
 unsigned parse_count(const Args& args, std::string_view option, unsigned fallback, unsigned max) {
   const auto v = args.last(option);
@@ -83,15 +88,17 @@ AccuracyGrid grid_from(const Args& args) {
 
 int run_accuracy_command(const Args& args, Io& io) {
   const AccuracyGrid grid = grid_from(args);
-  // A format prints to stdout and writes no file; none writes the reports.
-  const bool to_stdout = args.has("format");
-  const Format format = to_stdout ? parse_format(*args.last("format"), accuracy_formats) : Format::md;
+  const Format format = args.has("format") ? parse_format(*args.last("format"), accuracy_formats) : Format::md;
   const unsigned threads = parse_count(args, "threads", std::max(1u, std::thread::hardware_concurrency()), 1024);
   const bool exhaustive = args.has("exhaustive") || args.has("exhaustive-range");
   const auto range = args.has("exhaustive-range") ? parse_range(*args.last("exhaustive-range"))
                                                   : std::pair<float, float>{-104.0f, 0.0f};
-  const std::filesystem::path out_dir = args.last("out").value_or(SMX_SOURCE_DIR "/reports");
   if (grid.impls.empty()) throw UsageError("no implementation to run");
+  if (args.has("format") && args.has("out"))
+    throw UsageError("--format prints to stdout and --out writes files: give one of them");
+  const std::string narrowed = given(args, narrowing_options);
+  std::optional<std::filesystem::path> dir = out_dir(args);
+  if (!dir && !args.has("format") && narrowed.empty()) dir = reports_dir();
 
   const auto t0 = std::chrono::steady_clock::now();
   Progress progress(io.err, "accuracy");
@@ -107,22 +114,26 @@ int run_accuracy_command(const Args& args, Io& io) {
   }
   meta.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  if (to_stdout) {
+  if (!dir) {
     if (format == Format::json) io.out << accuracy_json(run, meta).dump(1) << '\n';
     else if (format == Format::csv) io.out << accuracy_csv(run);
     else io.out << accuracy_markdown(run, meta, {});
+    if (!args.has("format"))
+      note(io.err, "accuracy", cat({narrowed, " narrow the grid, so the markdown went to stdout and ", reports_dir().string(),
+                                    " is left as it is (--out DIR writes the files)"}));
     return 0;
   }
   // Figures first, the markdown that links them last: each file is replaced whole.
-  const std::vector<Figure> figures = accuracy_figures(run, out_dir);
-  write_file_atomically(out_dir / "accuracy.json", accuracy_json(run, meta).dump(1) + "\n");
-  write_file_atomically(out_dir / "accuracy.md", accuracy_markdown(run, meta, figures));
+  const std::vector<Figure> figures = accuracy_figures(run, *dir);
+  write_file_atomically(*dir / "accuracy.json", accuracy_json(run, meta).dump(1) + "\n");
+  write_file_atomically(*dir / "accuracy.md", accuracy_markdown(run, meta, figures));
   std::size_t failing = 0;
   for (const AccuracyRecord& r : run.records) failing += r.verdict == "fail";
-  io.out << "accuracy: " << run.records.size() << " records, " << failing << " failing their declaration, in "
-         << meta.wall_seconds << " s on " << threads << " threads\n"
-         << "wrote " << (out_dir / "accuracy.md").string() << ", accuracy.json and " << figures.size()
-         << " figures in " << (out_dir / "figures").string() << "\n";
+  note(io.err, "accuracy",
+       cat({std::to_string(run.records.size()), " records, ", std::to_string(failing), " failing their declaration, in ",
+            std::to_string(static_cast<long>(meta.wall_seconds + 0.5)), " s on ", std::to_string(threads),
+            " threads; wrote ", (*dir / "accuracy.md").string(), ", accuracy.json and ", std::to_string(figures.size()),
+            " figures in ", (*dir / "figures").string()}));
   return 0;
 }
 
@@ -138,11 +149,20 @@ Command accuracy() {
   static const std::string description = cat({
       "Runs every selected implementation over the accuracy grid (families x n x\n"
       "dtype x seeds) against the correctly rounded reference, computed once per\n"
-      "input and shared, and writes reports/accuracy.md (summary, special-value\n"
-      "matrix, findings, figures, detailed tables), reports/accuracy.json (one\n"
-      "record per implementation, dtype, family and n; schema in README.md) and\n"
-      "reports/figures/*.png (gnuplot). Files are replaced whole, never half\n"
-      "written. With --format, one format goes to stdout and no file is written.\n"
+      "input and shared, and writes accuracy.md (summary, special-value matrix,\n"
+      "findings, figures, detailed tables), accuracy.json (one record per\n"
+      "implementation, dtype, family and n; schema in README.md) and\n"
+      "figures/*.png (gnuplot). Files are replaced whole, never half written.\n"
+      "\n"
+      "where the output goes:\n"
+      "  The full grid (no --impl, --family, --n, --dtype, --seeds or\n"
+      "  --exhaustive-range; --threads and --exhaustive may be given) writes\n"
+      "  the source tree's reports/, the committed snapshot. A narrowed grid\n"
+      "  leaves reports/ as it is and prints the markdown to stdout, saying so on\n"
+      "  stderr; --out DIR writes the files to DIR instead, whatever the grid.\n"
+      "  --format prints that one format to stdout and writes no file.\n"
+      "  $SMX_REPORTS_DIR, when set, stands for reports/.\n"
+      "\n"
       "The same grid gives the same numbers on the same machine, whatever the\n"
       "thread count. Exit status 0 even when implementations fail their\n"
       "declarations: that is what the report is for (the tests enforce them).\n"
@@ -153,7 +173,7 @@ Command accuracy() {
       families_help()});
   return {
       .name = "accuracy",
-      .summary = "every implementation against the reference: reports/accuracy.{md,json}, figures",
+      .summary = "every implementation against the reference: accuracy.{md,json}, figures",
       .synopsis = "accuracy [options]",
       .description = description,
       .options = accuracy_options,

@@ -17,7 +17,7 @@ namespace {
 // stdio rather than ifstream: a directory or a read error must be an error
 // with its reason (EISDIR, EIO), not an empty file.
 std::string read_file(const std::string& path) {
-  const auto fail = [&] { throw UsageError(cat({"cannot read ", quote(path, 200), ": ", std::strerror(errno)})); };
+  const auto fail = [&] { throw InputError(cat({"cannot read ", quote(path, 200), ": ", std::strerror(errno)})); };
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!f) fail();
   std::string text;
@@ -29,7 +29,8 @@ std::string read_file(const std::string& path) {
 }
 
 // A positional is a file only if it does not read as numbers: "1e5" stays a
-// value even if a file of that name happens to exist.
+// value even if a file of that name happens to exist. A directory counts, so
+// that reading it fails with its reason rather than as a number.
 template <class T>
 bool names_file(const std::string& arg) {
   std::vector<std::vector<T>> scratch;
@@ -38,7 +39,7 @@ bool names_file(const std::string& arg) {
     return false;
   } catch (const InputError&) {
     std::error_code ec;
-    return std::filesystem::exists(arg, ec) && !std::filesystem::is_directory(arg, ec);
+    return std::filesystem::exists(arg, ec);
   }
 }
 
