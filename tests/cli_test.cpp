@@ -163,8 +163,6 @@ TEST_CASE("cli: bad arguments exit 2 with exactly one line on stderr", "[cli]") 
       {{"list", "--format"}, "softmax-lab: list: option '--format' needs a value (table|json|csv) (see softmax-lab list --help)"},
       {{"list", "--dtype", "f16"},
        "softmax-lab: list: bad value 'f16' for --dtype: expected f32, f64 or both (see softmax-lab list --help)"},
-      {{"eval", "--dtype", "both", "1"},
-       "softmax-lab: eval: bad value 'both' for --dtype: expected f32 or f64 (see softmax-lab eval --help)"},
       {{"eval", "--format", "json", "1"},
        "softmax-lab: eval: bad value 'json' for --format: expected table or csv (see softmax-lab eval --help)"},
       {{"eval", "1", "2", "abc"}, "softmax-lab: eval: row 1, column 3: cannot parse 'abc' as a number"},
@@ -209,7 +207,7 @@ TEST_CASE("cli: bad arguments exit 2 with exactly one line on stderr", "[cli]") 
        "softmax-lab: accuracy: --format prints to stdout and --out writes files: give one of them (see softmax-lab accuracy --help)"},
       {{"bench", "--no-json", "--out", "/tmp"},
        "softmax-lab: bench: --no-json and --out contradict each other: give one of them (see softmax-lab bench --help)"},
-      // --dtype: list, accuracy and bench take both; eval parses each row to one type.
+      // --dtype: every command takes f32, f64 or both.
       {{"accuracy", "--dtype", "f16"},
        "softmax-lab: accuracy: bad value 'f16' for --dtype: expected f32, f64 or both (see softmax-lab accuracy --help)"},
       {{"bench", "--dtype", "f16"}, "softmax-lab: bench: bad value 'f16' for --dtype: expected f32, f64 or both (see softmax-lab bench --help)"},
@@ -243,6 +241,9 @@ TEST_CASE("cli: the shared filters mean the same in every command that takes the
        {"stable,f32,equal,3,", "stable,f64,equal,3,"}},
       {{"bench", "--quick", "--impl", "stable", "--dtype", "both", "--family", "normal-1", "--n", "1k", "--benchmark_list_tests"},
        {"softmax/f32/stable/normal/n:1024\n", "softmax/f64/stable/normal/n:1024\n"}},
+      // eval: each row parsed to f32, then to f64; the csv says which.
+      {{"eval", "--impl", "stable", "--dtype", "both", "--format", "csv", "0.5", "0.5"},
+       {"dtype,impl,row,col,x,y,ref,ulp_error\n", "f32,stable,1,1,0.5,0.5,0.5,0\n", "f64,stable,1,2,0.5,0.5,0.5,0\n"}},
   };
   for (const Case& c : cases) {
     CAPTURE(c.argv);

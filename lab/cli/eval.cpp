@@ -7,6 +7,7 @@
 #include <limits>
 #include <ostream>
 #include <span>
+#include <sstream>
 
 #include "lab/cli/command.hpp"
 #include "lab/cli/errors.hpp"
@@ -25,7 +26,7 @@ constexpr OptionSpec eval_options[] = {
     {"impl", "NAME[,NAME...]",
      "implementations to run ('all', 'prefix*' allowed; repeatable)\n"
      "(default: every one that provides the type and runs on this CPU)"},
-    {"dtype", "f32|f64", "type the rows are parsed to and computed in (default: f32)"},
+    {"dtype", "f32|f64|both", "type the rows are parsed to and computed in (default: f32; both: f32, then f64)"},
     {"format", "table|csv", "output format (default: table)"},
     {"file", "PATH", "read rows from PATH (repeatable)"},
 };
@@ -120,11 +121,13 @@ void write_table_row(std::size_t row, const std::vector<T>& x, const Evaluated<T
   for (const std::string& b : broken) out << "  FAIL " << b << '\n';
 }
 
+// prefix: "f32," when the output holds several element types (a dtype column), else empty.
 template <class T>
-void write_csv_row(std::size_t row, const std::vector<T>& x, const Evaluated<T>& e, std::ostream& out) {
+void write_csv_row(std::size_t row, const std::vector<T>& x, const Evaluated<T>& e, std::string_view prefix,
+                   std::ostream& out) {
   for (const Output<T>& o : e.outputs) {
     for (std::size_t i = 0; i < x.size(); ++i) {
-      out << cat({csv_field(o.impl->name), ",", std::to_string(row), ",", std::to_string(i + 1), ",", shortest(x[i]),
+      out << cat({prefix, csv_field(o.impl->name), ",", std::to_string(row), ",", std::to_string(i + 1), ",", shortest(x[i]),
                   ",", shortest(o.y[i]), ",", shortest(e.rn[i]), ",", shortest(o.ulp[i]), "\n"});
     }
   }
@@ -133,7 +136,7 @@ void write_csv_row(std::size_t row, const std::vector<T>& x, const Evaluated<T>&
 // Also collects the notes on skipped implementations, printed only once the
 // input has parsed, so a bad run prints exactly its one error line.
 template <class T>
-std::vector<const Impl*> select_impls(const Args& args, Format format, std::vector<std::string>& notes) {
+std::vector<const Impl*> select_impls(const Args& args, Format format, bool several_types, std::vector<std::string>& notes) {
   const std::string_view dtype = to_string(dtype_of<T>);
   std::vector<ImplChoice> choices;
   if (args.has("impl")) {
@@ -144,7 +147,9 @@ std::vector<const Impl*> select_impls(const Args& args, Format format, std::vect
   std::vector<const Impl*> out;
   for (const ImplChoice& c : choices) {
     if (!c.impl->provides(Op::softmax, dtype_of<T>)) {
-      if (c.named) throw UsageError(cat({quote(c.impl->name), " does not provide ", dtype}));
+      // Asked for by name in its one type, an error; among several types, a note for this one.
+      if (c.named && !several_types) throw UsageError(cat({quote(c.impl->name), " does not provide ", dtype}));
+      if (c.named) notes.push_back(cat({"skipping ", quote(c.impl->name), " in ", dtype, ": not provided"}));
       continue;
     }
     if (!c.impl->available()) {
@@ -157,22 +162,25 @@ std::vector<const Impl*> select_impls(const Args& args, Format format, std::vect
   return out;
 }
 
+// One element type's pass over the rows. With several types (--dtype both)
+// the CSV gains a leading dtype column and its header is written once.
 template <class T>
-int run_typed(const Args& args, Format format, Io& io) {
+int run_typed(const Args& args, Format format, Io& io, bool several_types, bool first) {
   // Options first, so a bad --impl is reported before stdin is read.
   std::vector<std::string> notes;
-  const std::vector<const Impl*> impls = select_impls<T>(args, format, notes);
+  const std::vector<const Impl*> impls = select_impls<T>(args, format, several_types, notes);
   const std::vector<std::vector<T>> rows = read_rows<T>(args, io.in);
   if (rows.empty()) notes.push_back("the input has no rows");
   for (const std::string& note : notes) io.err << "softmax-lab: eval: note: " << note << '\n';
 
-  if (format == Format::csv) io.out << "impl,row,col,x,y,ref,ulp_error\n";
+  if (format == Format::csv && first) io.out << (several_types ? "dtype," : "") << "impl,row,col,x,y,ref,ulp_error\n";
+  const std::string prefix = several_types ? cat({to_string(dtype_of<T>), ","}) : std::string();
   for (std::size_t r = 0; r < rows.size() && io.out.good(); ++r) {
     const Evaluated<T> e = evaluate(rows[r], impls);
     if (format == Format::csv) {
-      write_csv_row(r + 1, rows[r], e, io.out);
+      write_csv_row(r + 1, rows[r], e, prefix, io.out);
     } else {
-      if (r > 0) io.out << '\n';
+      if (r > 0 || !first) io.out << '\n';
       write_table_row(r + 1, rows[r], e, io.out);
     }
   }
@@ -181,8 +189,23 @@ int run_typed(const Args& args, Format format, Io& io) {
 
 int run_eval(const Args& args, Io& io) {
   const Format format = parse_format(args.last("format").value_or("table"), eval_formats);
-  const Dtype dtype = parse_dtypes(args.last("dtype").value_or("f32"), false).front();
-  return dtype == Dtype::f32 ? run_typed<float>(args, format, io) : run_typed<double>(args, format, io);
+  const std::vector<Dtype> dtypes = parse_dtypes(args.last("dtype").value_or("f32"), true);
+  const bool several = dtypes.size() > 1;
+  // Each type parses the rows anew from the same text, so stdin is read once, up front.
+  std::istringstream stdin_text;
+  if (several) {
+    std::ostringstream all;
+    all << io.in.rdbuf();
+    stdin_text.str(all.str());
+  }
+  Io each{io.out, io.err, several ? static_cast<std::istream&>(stdin_text) : io.in};
+  for (std::size_t k = 0; k < dtypes.size(); ++k) {
+    if (k > 0) stdin_text.clear(), stdin_text.seekg(0);
+    const int status = dtypes[k] == Dtype::f32 ? run_typed<float>(args, format, each, several, k == 0)
+                                               : run_typed<double>(args, format, each, several, k == 0);
+    if (status != 0) return status;
+  }
+  return 0;
 }
 
 }  // namespace
@@ -230,7 +253,8 @@ Command eval() {
           "  in error messages; every float is the shortest string that reads back\n"
           "  to exactly the same value (nan, inf, -inf for the specials); ulp_error\n"
           "  is inf where the output is NaN or Inf but the exact value is finite,\n"
-          "  nan where the reference is NaN.\n"
+          "  nan where the reference is NaN. With --dtype both the rows are\n"
+          "  evaluated in f32, then in f64, and the csv has a leading dtype column.\n"
           "\n"
           "example:\n"
           "  echo 4.8,1.21,2.385 | softmax-lab eval --impl stable --format csv -\n",
