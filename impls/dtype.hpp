@@ -11,6 +11,8 @@
 #include <limits>
 #include <optional>
 #include <string_view>
+
+#include "impls/named_table.hpp"
 #include <type_traits>
 
 namespace smx {
@@ -46,13 +48,9 @@ inline constexpr std::array<DtypeInfo, 4> dtype_table{{
     {Dtype::f16, "f16", 11, -14, 15, 2},
 }};
 
-constexpr const DtypeInfo& info(Dtype d) { return dtype_table[static_cast<std::size_t>(d)]; }
+constexpr const DtypeInfo& info(Dtype d) { return row_of(dtype_table, d); }
 constexpr std::string_view to_string(Dtype d) { return info(d).name; }
-constexpr std::optional<Dtype> dtype_named(std::string_view name) {
-  for (const DtypeInfo& i : dtype_table)
-    if (i.name == name) return i.dtype;
-  return std::nullopt;
-}
+constexpr std::optional<Dtype> dtype_named(std::string_view name) { return key_named(dtype_table, &DtypeInfo::dtype, name); }
 
 // The C++ type of each element type, both ways.
 template <class T> struct dtype_traits;

@@ -9,6 +9,8 @@
 #include <optional>
 #include <string_view>
 
+#include "impls/named_table.hpp"
+
 namespace smx {
 
 enum class Op : std::uint8_t { softmax, log_softmax, cross_entropy, softmax_backward };
@@ -26,13 +28,9 @@ inline constexpr std::array<OpInfo, 4> op_table{{
     {Op::softmax_backward, "softmax_backward", "dx = y * (dy - <dy, y>)"},
 }};
 
-constexpr const OpInfo& info(Op op) { return op_table[static_cast<std::size_t>(op)]; }
+constexpr const OpInfo& info(Op op) { return row_of(op_table, op); }
 constexpr std::string_view to_string(Op op) { return info(op).name; }
-constexpr std::optional<Op> op_named(std::string_view name) {
-  for (const OpInfo& i : op_table)
-    if (i.name == name) return i.op;
-  return std::nullopt;
-}
+constexpr std::optional<Op> op_named(std::string_view name) { return key_named(op_table, &OpInfo::op, name); }
 
 // softmax, log_softmax: y may alias x; n == 0 is a no-op; no alignment
 // beyond the element's.

@@ -8,6 +8,8 @@
 #include <optional>
 #include <string_view>
 
+#include "impls/named_table.hpp"
+
 namespace smx {
 
 enum class Role : std::uint8_t {
@@ -36,12 +38,8 @@ inline constexpr std::array<RoleInfo, 7> role_table{{
     {Role::test, "test", "registered by a test"},
 }};
 
-constexpr const RoleInfo& info(Role r) { return role_table[static_cast<std::size_t>(r)]; }
+constexpr const RoleInfo& info(Role r) { return row_of(role_table, r); }
 constexpr std::string_view to_string(Role r) { return info(r).name; }
-constexpr std::optional<Role> role_named(std::string_view name) {
-  for (const RoleInfo& i : role_table)
-    if (i.name == name) return i.role;
-  return std::nullopt;
-}
+constexpr std::optional<Role> role_named(std::string_view name) { return key_named(role_table, &RoleInfo::role, name); }
 
 }  // namespace smx

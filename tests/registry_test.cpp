@@ -138,5 +138,8 @@ TEST_CASE("registry: roles are declared, and an ISA path names the kernel entry 
   CHECK(find("stable")->role == Role::textbook);
   CHECK(find("vectorized")->role == Role::kernel);
   CHECK(find("vectorized.avx2")->role == Role::isa_path);
-  for (const RoleInfo& r : role_table) CHECK(role_named(r.name) == r.role);
+  // The vocabulary tables are in enum order, and every name reads back.
+  for (const RoleInfo& r : role_table) CHECK((&info(r.role) == &r && role_named(r.name) == r.role));
+  for (const OpInfo& o : op_table) CHECK((&info(o.op) == &o && op_named(o.name) == o.op));
+  for (const DtypeInfo& d : dtype_table) CHECK((&info(d.dtype) == &d && dtype_named(d.name) == d.dtype));
 }
