@@ -259,18 +259,25 @@ std::pair<bool, bool> suspects(std::span<const T> x, std::span<const T> y, std::
 
 template <class T>
 RowMetrics row_metrics(std::span<const T> x, std::span<const T> y, std::span<const T> rn,
-                       std::span<const long double> r, std::span<const std::uint32_t> order) {
+                       std::span<const long double> r, std::span<const std::uint32_t> order,
+                       std::span<double> errors) {
   RowMetrics m;
   long double max_abs = 0, max_r = 0;
   bool all_finite = true;
+  const bool keep_errors = !errors.empty();
   for (std::size_t i = 0; i < y.size(); ++i) {
-    if (!std::isfinite(r[i])) continue;  // special row: its policy is checked elsewhere
+    if (!std::isfinite(r[i])) {  // special row: its policy is checked elsewhere
+      if (keep_errors) errors[i] = ulp_error(y[i], r[i]);
+      continue;
+    }
     if (!std::isfinite(y[i])) {
+      if (keep_errors) errors[i] = std::numeric_limits<double>::infinity();  // ulp_error's value here
       ++m.nonfinite;
       all_finite = false;
       continue;
     }
     const double e = ulp_error(y[i], r[i]);
+    if (keep_errors) errors[i] = e;
     if (subnormal_class<T>(r[i])) {
       ++m.count_subnormal;
       if (e > m.max_ulp_subnormal || m.count_subnormal == 1) m.max_ulp_subnormal = e, m.worst_subnormal = i;
@@ -315,7 +322,8 @@ template <class T> double bound_shifted(std::span<const T> x) {
   template std::uint64_t order_violations<T>(std::span<const T>, std::span<const T>);                \
   template std::uint64_t tie_mismatches<T>(std::span<const T>, std::span<const T>);                  \
   template RowMetrics row_metrics<T>(std::span<const T>, std::span<const T>, std::span<const T>,     \
-                                     std::span<const long double>, std::span<const std::uint32_t>);  \
+                                     std::span<const long double>, std::span<const std::uint32_t>,   \
+                                     std::span<double>);                                             \
   template std::vector<std::uint32_t> x_order<T>(std::span<const T>);                               \
   template double bound_basic<T>(std::span<const T>);                                                \
   template double bound_shifted<T>(std::span<const T>);

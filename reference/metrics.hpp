@@ -48,12 +48,15 @@ struct RowMetrics {
 };
 
 // x: input; y: output under test; rn: RN(r); r: exact values (long double);
-// order: x_order(x), or empty to have it computed here.
+// order: x_order(x), or empty to have it computed here; errors: empty, or
+// y.size() slots that receive ulp_error(y[i], r[i]) for every i (the report's
+// histogram and mean use them: each error is computed once).
 // Rows whose reference is not finite (special rows) give only nonfinite and
 // order/tie counts; use the special-value checks for them.
 template <class T>
 RowMetrics row_metrics(std::span<const T> x, std::span<const T> y, std::span<const T> rn,
-                       std::span<const long double> r, std::span<const std::uint32_t> order = {});
+                       std::span<const long double> r, std::span<const std::uint32_t> order = {},
+                       std::span<double> errors = {});
 
 // Blanchard-Higham-Higham forward error bounds, in units of u, for softmax
 // computed by the basic ((n+3)u) and the max-shifted ((n + 2 + 2(xmax - xmin))u)
