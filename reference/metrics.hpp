@@ -11,6 +11,11 @@ namespace smx::metrics {
 // ulp(r) = 2^(max(floor(log2|r|), emin) - p + 1): 2^-149 at and near zero for float.
 template <class T> long double ulp(long double r);
 
+// v as a long double (exactly), without the x87 microcode assist that loading
+// a subnormal float or double costs (a hundred cycles or so): subnormals are
+// made from their integer significand instead.
+template <class T> long double widen(T v);
+
 // |y - r| / ulp(r), r the exact value. +inf when y is NaN or infinite and r
 // is finite (count those apart: they are not an ulp number).
 template <class T> double ulp_error(T y, long double r);

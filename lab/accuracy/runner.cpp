@@ -158,6 +158,7 @@ AccuracyRun run_accuracy(const AccuracyGrid& grid, unsigned threads,
     for (const FamilyInfo* f : grid.families)
       for (std::size_t n : grid.sizes)
         for (std::uint64_t seed : grid.seeds) {
+          if (!grid.runs(*f, n)) break;  // no seed of it
           inputs.push_back({d, f, n, seed});
           if (!f->random || n > grid.all_seeds_up_to_n) break;
         }

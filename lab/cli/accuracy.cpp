@@ -21,6 +21,7 @@
 #include "lab/cli/filters.hpp"
 #include "lab/cli/progress.hpp"
 #include "lab/cli/text.hpp"
+#include "lab/gzip.hpp"
 
 namespace smx::cli::commands {
 namespace {
@@ -28,7 +29,8 @@ namespace {
 constexpr OptionSpec accuracy_options[] = {
     {"impl", "NAME[,NAME...]", "implementations ('all', 'prefix*' allowed; default: every available one)"},
     {"family", "NAME[,NAME...]", "input families (default: all; see the list below)"},
-    {"n", "N[,N...]", "row lengths, k/M suffixes allowed (default: the grid below)"},
+    {"n", "N[,N...]", "row lengths, k/M suffixes allowed (default: the grid below); every family runs them"},
+    {"grid", "default|full", "full: every family at every size of the grid, 2^20 included (default: default)"},
     {"dtype", "f32|f64|both", "element types (default: both)"},
     {"seeds", "K", "seeds 1..K for the random families (default: 3)"},
     {"threads", "T", "worker threads (default: every core)"},
@@ -63,7 +65,10 @@ std::pair<float, float> parse_range(const std::string& value) {
 }
 
 AccuracyGrid grid_from(const Args& args) {
-  AccuracyGrid g = default_accuracy_grid();
+  const std::string grid = args.last("grid").value_or("default");
+  if (grid != "default" && grid != "full")
+    throw UsageError(cat({"bad value ", quote(grid), " for --grid: expected default or full"}));
+  AccuracyGrid g = grid == "full" ? full_accuracy_grid() : default_accuracy_grid();
   if (args.has("impl")) {
     g.impls.clear();
     for (const ImplChoice& c : parse_impls(args.all("impl"))) {
@@ -72,7 +77,7 @@ AccuracyGrid grid_from(const Args& args) {
     }
   }
   if (args.has("family")) g.families = parse_families(args.all("family"));
-  if (args.has("n")) g.sizes = parse_sizes(args.all("n"));
+  if (args.has("n")) g.sizes = parse_sizes(args.all("n")), g.short_families.clear();
   if (const auto d = args.last("dtype")) g.dtypes = parse_dtypes(*d, true);
   if (args.has("seeds")) {
     g.seeds.clear();
@@ -108,22 +113,38 @@ int run_accuracy_command(const Args& args, Io& io) {
   meta.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   if (to_stdout) {
-    if (format == Format::json) io.out << accuracy_json(run, meta).dump(1) << '\n';
+    if (format == Format::json) io.out << accuracy_json_text(run, meta);
     else if (format == Format::csv) io.out << accuracy_csv(run);
     else io.out << accuracy_markdown(run, meta, {});
     return 0;
   }
   // Figures first, the markdown that links them last: each file is replaced whole.
   const std::vector<Figure> figures = accuracy_figures(run, out_dir);
-  write_file_atomically(out_dir / "accuracy.json", accuracy_json(run, meta).dump(1) + "\n");
+  // accuracy.json.gz is the committed snapshot; accuracy.json, the same text, is git-ignored.
+  const std::string json = accuracy_json_text(run, meta);
+  write_file_atomically(out_dir / "accuracy.json", json);
+  write_file_atomically(out_dir / "accuracy.json.gz", gzip(json));
   write_file_atomically(out_dir / "accuracy.md", accuracy_markdown(run, meta, figures));
   std::size_t failing = 0;
   for (const AccuracyRecord& r : run.records) failing += r.verdict == "fail";
   io.out << "accuracy: " << run.records.size() << " records, " << failing << " failing their declaration, in "
          << meta.wall_seconds << " s on " << threads << " threads\n"
-         << "wrote " << (out_dir / "accuracy.md").string() << ", accuracy.json and " << figures.size()
+         << "wrote " << (out_dir / "accuracy.md").string() << ", accuracy.json(.gz) and " << figures.size()
          << " figures in " << (out_dir / "figures").string() << "\n";
   return 0;
+}
+
+// "llm, thresholds, ...", wrapped to the help text's width.
+std::string short_families_text() {
+  std::string out;
+  std::size_t line = 2;
+  for (const FamilyInfo* f : default_accuracy_grid().short_families) {
+    if (!out.empty()) out += ",", ++line;
+    if (line + 1 + f->name.size() > 78) out += "\n ", line = 1;
+    out += cat({" ", f->name});
+    line += 1 + f->name.size();
+  }
+  return out;
 }
 
 std::string families_help() {
@@ -140,7 +161,8 @@ Command accuracy() {
       "dtype x seeds) against the correctly rounded reference, computed once per\n"
       "input and shared, and writes reports/accuracy.md (summary, special-value\n"
       "matrix, findings, figures, detailed tables), reports/accuracy.json (one\n"
-      "record per implementation, dtype, family and n; schema in README.md) and\n"
+      "record per implementation, dtype, family and n, a line each; schema in\n"
+      "README.md) with its gzip copy accuracy.json.gz (the one committed) and\n"
       "reports/figures/*.png (gnuplot). Files are replaced whole, never half\n"
       "written. With --format, one format goes to stdout and no file is written.\n"
       "The same grid gives the same numbers on the same machine, whatever the\n"
@@ -148,7 +170,10 @@ Command accuracy() {
       "declarations: that is what the report is for (the tests enforce them).\n"
       "\n"
       "default grid: n = 1 2 3 7 8 15 16 17 31 32 33 63 64 65 100 1000 1024 4096\n"
-      "  32000 50257 128256 1048576; f32 and f64; seeds 1..3; every family.\n"
+      "  32000 50257 128256 1048576; f32 and f64; seeds 1..3 (one above 65536);\n"
+      "  every family; the random ones run to 1048576, these stop at 128256:\n"
+      " ", short_families_text(), ".\n"
+      "  --grid full runs every family at every size.\n"
       "\n",
       families_help()});
   return {
