@@ -35,12 +35,14 @@ OutputStats output_stats(std::uint64_t seed, RowClass row_class, std::span<const
     s.histogram.add(e);
     s.mean_sum += e;
     if (y[i] == 0 && ref.rounded[i] != 0) ++s.flushed;
-    if (exact > 0) {
+    if (exact > 0 && !(y[i] > 0)) {
+      kl = std::numeric_limits<long double>::infinity();  // y = 0 where r > 0 (no log to take: it is -inf)
+    } else if (exact > 0) {
       // KL(r || y) term -r log(1 + d): a short series where y is close (the
       // usual case, and cheaper than log1p), log1p otherwise.
       const long double d = (metrics::widen(y[i]) - exact) / exact;
       const long double l = std::fabs(d) < 1e-4L ? d - d * d / 2 + d * d * d / 3 : std::log1p(d);
-      kl += y[i] > 0 ? -exact * l : std::numeric_limits<long double>::infinity();
+      kl += -exact * l;
     }
   }
   s.outputs = x.size();
