@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string_view>
 
@@ -57,6 +58,28 @@ nlohmann::json read_benchmark_json(const std::filesystem::path& path) {
   if (!j.is_object() || !j.contains("benchmarks") || !j["benchmarks"].is_array())
     throw BenchJsonError("'" + path.string() + "' is not Google Benchmark output (no \"benchmarks\" array)");
   return j;
+}
+
+std::string trimmed_benchmark_json(const nlohmann::json& j) {
+  const auto run_name = [](const nlohmann::json& b) { return b.value("run_name", b.value("name", "")); };
+  const auto repetition = [](const nlohmann::json& b) { return b.value("run_type", "iteration") == "iteration"; };
+  std::set<std::string> repeated;  // runs with repetitions in the file
+  for (const auto& b : j["benchmarks"])
+    if (b.is_object() && repetition(b)) repeated.insert(run_name(b));
+  std::string out = "{\"context\":" + j.value("context", nlohmann::json::object()).dump() + ",\n\"benchmarks\":[";
+  const char* sep = "\n";
+  for (const auto& b : j["benchmarks"]) {
+    if (!b.is_object() || (!repetition(b) && repeated.count(run_name(b)))) continue;
+    nlohmann::json kept = nlohmann::json::object();
+    for (const char* key : {"name", "run_name", "run_type", "aggregate_name", "iterations", "real_time", "cpu_time",
+                            "time_unit", "label", "error_occurred", "error_message", "items_per_second",
+                            "bytes_per_second"})
+      if (b.contains(key)) kept[key] = b[key];
+    if (kept.value("run_name", "") == kept.value("name", "")) kept.erase("run_name");  // the reader's default
+    out += sep + kept.dump();
+    sep = ",\n";
+  }
+  return out + "]}\n";
 }
 
 }  // namespace smx

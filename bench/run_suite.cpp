@@ -107,12 +107,12 @@ std::string load_average() {
 }
 
 // The JSON Google Benchmark wrote to tmp, with the run's wall time and final
-// load added, written over target whole.
+// load added and only what the report reads kept, written over target whole.
 void publish(const std::filesystem::path& tmp, const std::filesystem::path& target, double wall_seconds) {
   nlohmann::json j = read_benchmark_json(tmp);
   j["context"]["wall_seconds"] = wall_seconds;
   j["context"]["load_avg_end"] = load_average();
-  write_file_atomically(target, j.dump(1) + "\n");
+  write_file_atomically(target, trimmed_benchmark_json(j));
   std::filesystem::remove(tmp);
 }
 

@@ -36,7 +36,10 @@ struct RowVerdict {
   metrics::RowMetrics metrics;  // filled for finite rows (claimed or not)
 };
 
+// known: the row's metrics::row_metrics, when the caller has them already
+// (they depend on the output only, not on the implementation's declaration).
 template <class T>
-RowVerdict check_row(const Impl& impl, std::span<const T> x, std::span<const T> y, const Expected<T>& ref);
+RowVerdict check_row(const Impl& impl, std::span<const T> x, std::span<const T> y, const Expected<T>& ref,
+                     const metrics::RowMetrics* known = nullptr);
 
 }  // namespace smx

@@ -1,26 +1,27 @@
 #include "reference/exact_sum.hpp"
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
 
 namespace smx::metrics {
 
 void ExactSum::add(double v) {
   if (v == 0) return;
-  int e = 0;
-  const double frac = std::frexp(v, &e);  // v = frac * 2^e, 0.5 <= |frac| < 1
-  // v = m * 2^(e - 53) with m a 53-bit integer; below 2^-1074 nothing is lost
-  // because subnormal doubles are multiples of 2^-1074 already.
-  int shift = e - 53 + bias;
-  auto m = static_cast<std::int64_t>(std::ldexp(frac, 53));
-  if (shift < 0) {  // subnormal: m carries trailing zero bits
-    m >>= -shift;
-    shift = 0;
-  }
+  // |v| = m * 2^(shift - bias) with m an integer of at most 53 bits, read from
+  // v's bits (frexp and ldexp were a good part of the report's time): a
+  // normal v is its 52 stored bits with the hidden one at biased exponent E,
+  // a subnormal one is its stored bits times 2^-1074 (shift 0).
+  const auto bits = std::bit_cast<std::uint64_t>(v);
+  const int biased = static_cast<int>((bits >> 52) & 0x7ff);
+  const std::uint64_t stored = bits & ((std::uint64_t{1} << 52) - 1);
+  const int shift = biased == 0 ? 0 : biased - 1;
+  const std::uint64_t m = biased == 0 ? stored : stored | (std::uint64_t{1} << 52);
+  const bool negative = (bits >> 63) != 0;
   const int limb = shift / 32, bit = shift % 32;
   // m * 2^bit has at most 85 bits: three 32-bit digits (signed, so each digit
   // is taken from the magnitude and the sign applied).
-  const bool negative = m < 0;
-  const unsigned __int128 mag = static_cast<unsigned __int128>(negative ? -m : m) << bit;
+  const unsigned __int128 mag = static_cast<unsigned __int128>(m) << bit;
   for (int k = 0; k < 3; ++k) {
     const auto d = static_cast<std::int64_t>(static_cast<std::uint32_t>(mag >> (32 * k)));
     digit_[static_cast<std::size_t>(limb + k)] += negative ? -d : d;

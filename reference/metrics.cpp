@@ -87,12 +87,30 @@ template <class T> int ulp_exponent(long double r) {
 
 template <class T> long double ulp(long double r) { return power_of_two(ulp_exponent<T>(r)); }
 
+template <class T> long double widen(T v) {
+  using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+  constexpr int stored = precision<T> - 1;
+  constexpr U exponent_mask = U(~U{0} << stored) & U(~U{0} >> 1);
+  const U bits = std::bit_cast<U>(v);
+  if (bits & exponent_mask) return static_cast<long double>(v);  // normal, infinite or NaN
+  const U significand = bits & ((U{1} << stored) - 1);
+  const long double magnitude = static_cast<long double>(significand) * power_of_two(emin<T> - stored);
+  return (bits >> (8 * sizeof(U) - 1)) ? -magnitude : magnitude;
+}
+
+namespace {
+// ulp_error for finite y and r. Times 1/ulp, a power of two in long double's
+// range: the quotient exactly, without a division.
+template <class T> double finite_ulp_error(T y, long double r) {
+  return static_cast<double>(std::fabs(widen(y) - r) * power_of_two(-ulp_exponent<T>(r)));
+}
+}  // namespace
+
 template <class T> double ulp_error(T y, long double r) {
   if (!std::isfinite(y) && std::isfinite(r)) return std::numeric_limits<double>::infinity();
   if (std::isnan(r)) return std::isnan(y) ? 0.0 : std::numeric_limits<double>::infinity();
   if (std::isinf(r)) return static_cast<long double>(y) == r ? 0.0 : std::numeric_limits<double>::infinity();
-  // Times 1/ulp, a power of two in long double's range: the quotient exactly, without a division.
-  return static_cast<double>(std::fabs(static_cast<long double>(y) - r) * power_of_two(-ulp_exponent<T>(r)));
+  return finite_ulp_error(y, r);
 }
 
 template <class T> bool subnormal_class(long double r) {
@@ -259,18 +277,25 @@ std::pair<bool, bool> suspects(std::span<const T> x, std::span<const T> y, std::
 
 template <class T>
 RowMetrics row_metrics(std::span<const T> x, std::span<const T> y, std::span<const T> rn,
-                       std::span<const long double> r, std::span<const std::uint32_t> order) {
+                       std::span<const long double> r, std::span<const std::uint32_t> order,
+                       std::span<double> errors) {
   RowMetrics m;
   long double max_abs = 0, max_r = 0;
   bool all_finite = true;
+  const bool keep_errors = !errors.empty();
   for (std::size_t i = 0; i < y.size(); ++i) {
-    if (!std::isfinite(r[i])) continue;  // special row: its policy is checked elsewhere
+    if (!std::isfinite(r[i])) {  // special row: its policy is checked elsewhere
+      if (keep_errors) errors[i] = ulp_error(y[i], r[i]);
+      continue;
+    }
     if (!std::isfinite(y[i])) {
+      if (keep_errors) errors[i] = std::numeric_limits<double>::infinity();  // ulp_error's value here
       ++m.nonfinite;
       all_finite = false;
       continue;
     }
-    const double e = ulp_error(y[i], r[i]);
+    const double e = finite_ulp_error(y[i], r[i]);
+    if (keep_errors) errors[i] = e;
     if (subnormal_class<T>(r[i])) {
       ++m.count_subnormal;
       if (e > m.max_ulp_subnormal || m.count_subnormal == 1) m.max_ulp_subnormal = e, m.worst_subnormal = i;
@@ -280,8 +305,11 @@ RowMetrics row_metrics(std::span<const T> x, std::span<const T> y, std::span<con
     }
     if (y[i] != rn[i]) ++m.not_cr;
     if (y[i] < 0 || y[i] > 1) ++m.negative_or_above_one;
-    const long double abs_err = std::fabs(static_cast<long double>(y[i]) - r[i]);
-    if (r[i] > 0) m.max_rel = std::max(m.max_rel, static_cast<double>(abs_err / r[i]));
+    const long double abs_err = std::fabs(widen(y[i]) - r[i]);
+    // The division only where the quotient may exceed max_rel: below
+    // max_rel * r (shrunk by 2^-60, more than both roundings) it cannot.
+    if (r[i] > 0 && !(abs_err < static_cast<long double>(m.max_rel) * r[i] * (1 - 0x1p-60L)))
+      m.max_rel = std::max(m.max_rel, static_cast<double>(abs_err / r[i]));
     max_abs = std::max(max_abs, abs_err);
     max_r = std::max(max_r, r[i]);
   }
@@ -309,13 +337,15 @@ template <class T> double bound_shifted(std::span<const T> x) {
 
 #define SMX_INSTANTIATE(T)                                                                            \
   template long double ulp<T>(long double);                                                          \
+  template long double widen<T>(T);                                                                  \
   template double ulp_error<T>(T, long double);                                                      \
   template bool subnormal_class<T>(long double);                                                     \
   template double sum_error<T>(std::span<const T>);                                                  \
   template std::uint64_t order_violations<T>(std::span<const T>, std::span<const T>);                \
   template std::uint64_t tie_mismatches<T>(std::span<const T>, std::span<const T>);                  \
   template RowMetrics row_metrics<T>(std::span<const T>, std::span<const T>, std::span<const T>,     \
-                                     std::span<const long double>, std::span<const std::uint32_t>);  \
+                                     std::span<const long double>, std::span<const std::uint32_t>,   \
+                                     std::span<double>);                                             \
   template std::vector<std::uint32_t> x_order<T>(std::span<const T>);                               \
   template double bound_basic<T>(std::span<const T>);                                                \
   template double bound_shifted<T>(std::span<const T>);

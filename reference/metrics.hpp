@@ -11,6 +11,11 @@ namespace smx::metrics {
 // ulp(r) = 2^(max(floor(log2|r|), emin) - p + 1): 2^-149 at and near zero for float.
 template <class T> long double ulp(long double r);
 
+// v as a long double (exactly), without the x87 microcode assist that loading
+// a subnormal float or double costs (a hundred cycles or so): subnormals are
+// made from their integer significand instead.
+template <class T> long double widen(T v);
+
 // |y - r| / ulp(r), r the exact value. +inf when y is NaN or infinite and r
 // is finite (count those apart: they are not an ulp number).
 template <class T> double ulp_error(T y, long double r);
@@ -48,12 +53,15 @@ struct RowMetrics {
 };
 
 // x: input; y: output under test; rn: RN(r); r: exact values (long double);
-// order: x_order(x), or empty to have it computed here.
+// order: x_order(x), or empty to have it computed here; errors: empty, or
+// y.size() slots that receive ulp_error(y[i], r[i]) for every i (the report's
+// histogram and mean use them: each error is computed once).
 // Rows whose reference is not finite (special rows) give only nonfinite and
 // order/tie counts; use the special-value checks for them.
 template <class T>
 RowMetrics row_metrics(std::span<const T> x, std::span<const T> y, std::span<const T> rn,
-                       std::span<const long double> r, std::span<const std::uint32_t> order = {});
+                       std::span<const long double> r, std::span<const std::uint32_t> order = {},
+                       std::span<double> errors = {});
 
 // Blanchard-Higham-Higham forward error bounds, in units of u, for softmax
 // computed by the basic ((n+3)u) and the max-shifted ((n + 2 + 2(xmax - xmin))u)

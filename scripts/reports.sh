@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job: builds (installing what is missing) and runs the suite's
 # reports: the implementation list, the textbook examples, the accuracy
-# report (reports/accuracy.md, accuracy.json, figures/) and the quick
+# report (reports/accuracy.md, accuracy.json.gz, figures/) and the quick
 # benchmarks with their report (reports/benchmarks.md, benchmarks.json,
 # figures/bench-*.png).
 set -euo pipefail

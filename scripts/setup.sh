@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config git
   libboost-dev libmpfr-dev libgmp-dev
   libeigen3-dev libxtensor-dev libxsimd-dev xtl-dev
-  catch2 libbenchmark-dev nlohmann-json3-dev
+  catch2 libbenchmark-dev nlohmann-json3-dev zlib1g-dev
   gnuplot-nox
 )
 # Peers (issue: shipped kernels); installed by default so the default run has them.

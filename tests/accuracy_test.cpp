@@ -86,6 +86,47 @@ TEST_CASE("accuracy: verdicts follow the declarations", "[accuracy]") {
   const AccuracyRecord& policy = record(run, "wrong-policy", "masked-all", Dtype::f32, 8);
   CHECK(policy.verdict == "fail");
   CHECK_FALSE(policy.policy_ok);
+
+  // The copies' outputs are stable's, byte for byte: measured once, the same
+  // numbers, each budget and verdict by its own declaration.
+  nlohmann::ordered_json own = to_json(record(run, "stable", "normal-1", Dtype::f64, 100));
+  nlohmann::ordered_json copy = to_json(strict);
+  for (const char* key : {"impl", "budget", "verdict", "failure"}) own.erase(key), copy.erase(key);
+  CHECK(own.dump() == copy.dump());
+}
+
+TEST_CASE("accuracy: accuracy.json's text holds every record, each an array in the order of \"fields\"", "[accuracy]") {
+  const auto grid = small_grid({find("stable"), find("naive")}, {"normal-1", "masked-all"});
+  const AccuracyRun run = run_accuracy(grid, 2);
+  const AccuracyMeta meta{collect_run_context(), 1.5, 2, {1, 2}, {}};
+  const nlohmann::ordered_json text = nlohmann::ordered_json::parse(accuracy_json_text(run, meta));
+  const nlohmann::ordered_json full = accuracy_json(run, meta);
+  CHECK(text["context"] == full["context"]);
+  REQUIRE(text["records"].size() == full["records"].size());
+  for (std::size_t i = 0; i < full["records"].size(); ++i) {
+    nlohmann::ordered_json rec = nlohmann::ordered_json::object();
+    for (std::size_t f = 0; f < text["fields"].size(); ++f) {
+      const nlohmann::ordered_json& v = text["records"][i][f];
+      if (!v.is_array()) {
+        rec[text["fields"][f].get<std::string>()] = v;
+        continue;
+      }
+      nlohmann::ordered_json worst = nlohmann::ordered_json::object();
+      for (std::size_t k = 0; k < text["worst_fields"].size(); ++k) worst[text["worst_fields"][k].get<std::string>()] = v[k];
+      rec[text["fields"][f].get<std::string>()] = worst;
+    }
+    CHECK(rec == full["records"][i]);
+  }
+}
+
+TEST_CASE("accuracy: the default grid stops the structured families at 128256; the full one does not", "[accuracy]") {
+  const AccuracyGrid def = default_accuracy_grid(), full = full_accuracy_grid();
+  CHECK(def.sizes == full.sizes);
+  CHECK(def.runs(*find_family("normal-1"), 1u << 20));
+  CHECK(def.runs(*find_family("wide"), 1u << 20));
+  CHECK_FALSE(def.runs(*find_family("equal"), 1u << 20));
+  CHECK(def.runs(*find_family("equal"), 128256));
+  for (const FamilyInfo& f : all_families()) CHECK(full.runs(f, 1u << 20));
 }
 
 TEST_CASE("accuracy: the same grid gives the same records whatever the thread count", "[accuracy]") {

@@ -415,8 +415,11 @@ TEST_CASE("report: roofline bound, binding term and speedup wording", "[bench][r
   CHECK(speedup_text(fast, nullptr) == "-");
 }
 
-TEST_CASE("report: results read from Google Benchmark JSON (cpu_time of one-thread runs), aggregates-only included", "[bench][report]") {
-  const nlohmann::json j = nlohmann::json::parse(R"({
+namespace {
+// Repetitions, a median, an error, an aggregates-only run, a batched run and
+// a benchmark that is not the suite's.
+nlohmann::json sample_benchmark_json() {
+  return nlohmann::json::parse(R"({
     "context": {"cpu_scaling_enabled": true, "library_build_type": "debug", "load_avg": [1.5, 0.25],
                 "memory_levels": "L1=32768,L2=1048576,DRAM", "preset": "quick"},
     "benchmarks": [
@@ -438,6 +441,11 @@ TEST_CASE("report: results read from Google Benchmark JSON (cpu_time of one-thre
        "run_type": "iteration", "iterations": 5, "real_time": 7.0, "cpu_time": 3.5, "time_unit": "ns"},
       {"name": "BM_other", "run_name": "BM_other", "run_type": "iteration", "iterations": 1, "cpu_time": 1, "time_unit": "ns"}
     ]})");
+}
+}  // namespace
+
+TEST_CASE("report: results read from Google Benchmark JSON (cpu_time of one-thread runs), aggregates-only included", "[bench][report]") {
+  const nlohmann::json j = sample_benchmark_json();
   const BenchResults r = bench_results_from(j);
   CHECK(r.cpu_scaling);
   CHECK(r.debug_library);
@@ -458,6 +466,26 @@ TEST_CASE("report: results read from Google Benchmark JSON (cpu_time of one-thre
   CHECK(r.results[2].cv == Approx(0.02));
   CHECK(r.results[3].median == Approx(7e-9));  // batched: wall clock, the workers' time included
   CHECK(impl_names(r) == std::vector<std::string>{"stable", "x", "y"});
+}
+
+TEST_CASE("report: the trimmed JSON the suite writes reads back to the same results", "[bench][report]") {
+  const BenchResults full = bench_results_from(sample_benchmark_json());
+  const BenchResults trimmed = bench_results_from(nlohmann::json::parse(trimmed_benchmark_json(sample_benchmark_json())));
+  CHECK(trimmed.context == full.context);
+  REQUIRE(trimmed.results.size() == full.results.size());
+  for (std::size_t i = 0; i < full.results.size(); ++i) {
+    const BenchResult &a = full.results[i], &b = trimmed.results[i];
+    CHECK(a.name == b.name);
+    CHECK(a.seconds == b.seconds);
+    CHECK(a.median == b.median);
+    CHECK(a.cv == b.cv);
+    CHECK(a.error == b.error);
+    CHECK(a.label == b.label);
+  }
+  // The median of the repeated run is gone (derived again); the aggregates-only run keeps its own.
+  const std::string text = trimmed_benchmark_json(sample_benchmark_json());
+  CHECK(text.find("stable/normal/n:1000_median") == std::string::npos);
+  CHECK(text.find("y/wide/n:8_median") != std::string::npos);
 }
 
 TEST_CASE("report: bare NaN and Infinity in Google Benchmark JSON read as null, strings untouched", "[bench][report]") {

@@ -615,9 +615,9 @@ TEST_CASE("cli: only the full default run replaces reports/; a filtered one goes
   const std::vector<Case> filtered = {
       {{"accuracy", "--impl", "stable", "--n", "16", "--family", "normal-1"},
        "# softmax-lab accuracy report",
-       "--impl, --family, --n narrow the grid, so the markdown went to stdout and " + reports.string() + " is left as it is"},
+       "--impl, --family, --n change the default grid, so the markdown went to stdout and " + reports.string() + " is left as it is"},
       {{"accuracy", "--seeds", "1", "--dtype", "f64", "--impl", "stable", "--n", "3", "--family", "equal"},
-       "# softmax-lab accuracy report", "--impl, --family, --n, --dtype, --seeds narrow the grid"},
+       "# softmax-lab accuracy report", "--impl, --family, --n, --dtype, --seeds change the default grid"},
       {{"accuracy", "--impl", "stable", "--n", "3", "--family", "equal", "--format", "json"}, "{", ""},
       {with({"bench"}, one_bench), "", "no JSON written: --benchmark_filter, --benchmark_min_time, --benchmark_repetitions change the run, so " + reports.string() + " is left as it is"},
       {with({"bench", "--quick"}, one_bench), "", "no JSON written: --benchmark_filter"},

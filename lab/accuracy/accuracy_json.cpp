@@ -77,6 +77,34 @@ nlohmann::ordered_json accuracy_json(const AccuracyRun& run, const AccuracyMeta&
   return out;
 }
 
+std::string accuracy_json_text(const AccuracyRun& run, const AccuracyMeta& meta) {
+  const nlohmann::ordered_json full = accuracy_json(run, meta);
+  const nlohmann::ordered_json& records = full["records"];
+  nlohmann::ordered_json fields = nlohmann::ordered_json::array();
+  if (!records.empty())
+    for (const auto& [key, value] : records.front().items()) fields.push_back(key);
+  std::string out = "{\"context\":" + full["context"].dump() + ",\n\"fields\":" + fields.dump() +
+                    ",\n\"worst_fields\":[\"seed\",\"index\",\"x\",\"y\",\"ref\"],\n\"records\":[";
+  const char* sep = "\n";
+  for (const auto& rec : records) {
+    nlohmann::ordered_json row = nlohmann::ordered_json::array();
+    for (const auto& [key, value] : rec.items()) {
+      if (!value.is_object()) {
+        row.push_back(value);
+        continue;
+      }
+      nlohmann::ordered_json worst = nlohmann::ordered_json::array();
+      for (const auto& [k, v] : value.items()) worst.push_back(v);
+      row.push_back(worst);
+    }
+    out += sep + row.dump();
+    sep = ",\n";
+  }
+  out += "]";
+  if (full.contains("exhaustive")) out += ",\n\"exhaustive\":" + full["exhaustive"].dump();
+  return out + "}\n";
+}
+
 std::string accuracy_csv(const AccuracyRun& run) {
   std::ostringstream out;
   bool header = true;

@@ -1,6 +1,6 @@
-// accuracy.json: {"context": {...}, "records": [AccuracyRecord...]}; the
-// schema is documented in README.md ("accuracy.json"). Numbers that are not
-// finite (an infinite KL divergence, a missing budget) are null.
+// accuracy.json: {"context": {...}, "fields": [names], "records": [[values]...]};
+// the schema is documented in README.md ("accuracy.json"). Numbers that are
+// not finite (an infinite KL divergence, a missing budget) are null.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -22,7 +22,13 @@ struct AccuracyMeta {
 };
 
 nlohmann::ordered_json to_json(const AccuracyRecord& r);
+// One object per record, every field named.
 nlohmann::ordered_json accuracy_json(const AccuracyRun& run, const AccuracyMeta& meta);
+// The text of accuracy.json: the same content with each record an array of
+// its values in "fields" order (worst elements: arrays in "worst_fields"
+// order), one record per line, so that the file is a third of the size and a
+// rerun's diff shows the records that changed.
+std::string accuracy_json_text(const AccuracyRun& run, const AccuracyMeta& meta);
 nlohmann::ordered_json context_json(const RunContext& c);
 
 // The same records as CSV, one line each, header first.

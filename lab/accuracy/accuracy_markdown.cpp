@@ -28,6 +28,27 @@ std::string budget_text(const Impl& impl, Dtype d) {
   return describe(impl.declared(Op::softmax, d).budget);
 }
 
+// "n = 1 to 1048576: uniform-1, ...; n = 1 to 128256: llm, ...", families in report order.
+std::string sizes_by_family(const AccuracyRun& run) {
+  std::map<std::string, std::pair<std::size_t, std::size_t>> range;  // family -> smallest, largest n
+  for (const AccuracyRecord& r : run.records) {
+    auto [it, fresh] = range.try_emplace(r.family, r.n, r.n);
+    it->second = {std::min(it->second.first, r.n), std::max(it->second.second, r.n)};
+  }
+  std::vector<std::pair<std::pair<std::size_t, std::size_t>, std::string>> groups;  // first-seen order of ranges
+  for (const FamilyInfo& f : all_families()) {
+    const auto it = range.find(std::string(f.name));
+    if (it == range.end()) continue;
+    auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& e) { return e.first == it->second; });
+    if (g == groups.end()) groups.push_back({it->second, std::string(f.name)});
+    else g->second += ", " + std::string(f.name);
+  }
+  std::string out;
+  for (const auto& [n, families] : groups)
+    out += (out.empty() ? "" : "; ") + ("n = " + std::to_string(n.first) + " to " + std::to_string(n.second) + ": " + families);
+  return out;
+}
+
 void context_section(std::ostream& out, const AccuracyRun& run, const AccuracyMeta& meta) {
   const RunContext& c = meta.context;
   out << "| | |\n|:--|:--|\n";
@@ -46,7 +67,8 @@ void context_section(std::ostream& out, const AccuracyRun& run, const AccuracyMe
   for (const AccuracyRecord& r : run.records) outputs += r.outputs;
   out << "| grid | " << run.records.size() << " records, " << outputs << " outputs checked, seeds";
   for (auto s : meta.seeds) out << ' ' << s;
-  out << " |\n\n";
+  out << " |\n";
+  out << "| sizes | " << sizes_by_family(run) << " |\n\n";
 }
 
 void summary_section(std::ostream& out, const AccuracyRun& run) {

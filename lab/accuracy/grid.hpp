@@ -19,10 +19,18 @@ struct AccuracyGrid {
   // Rows longer than this run the first seed only: they hold hundreds of
   // thousands of outputs already, and the report must finish in about a minute.
   std::size_t all_seeds_up_to_n = 65536;
+  // These families stop at short_max_n: rows longer than that are not run.
+  std::vector<const FamilyInfo*> short_families;
+  std::size_t short_max_n = 0;
+
+  bool runs(const FamilyInfo& f, std::size_t n) const;
 };
 
-// Every available implementation and family, f32 and f64, the sizes of the
-// issue (1 ... 2^20 with the LLM vocabularies), seeds 1..3.
+// Every available implementation and family, f32 and f64, n from 1 to 2^20
+// with the LLM vocabularies, seeds 1..3; the structured and special families
+// stop at 128256.
 AccuracyGrid default_accuracy_grid();
+// The same with every family at every size.
+AccuracyGrid full_accuracy_grid();
 
 }  // namespace smx

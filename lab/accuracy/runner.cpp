@@ -5,14 +5,15 @@
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <mutex>
 #include <thread>
 
-#include "lab/accuracy/special_outcome.hpp"
+#include "lab/accuracy/output_stats.hpp"
+#include "lab/accuracy/row_hash.hpp"
 #include "lab/contract_check.hpp"
-#include "lab/io/float_text.hpp"
 #include "reference/metrics.hpp"
 
 namespace smx {
@@ -25,68 +26,31 @@ struct Input {
   std::uint64_t seed;
 };
 
-// One implementation on one input row.
+// One implementation on one input row: its verdict, and which of the input's
+// distinct outputs it produced.
 struct RowResult {
   bool ran = false;
   std::uint64_t seed = 0;
   RowVerdict verdict;
-  double mean_sum = 0;  // sum of ulp errors
-  std::uint64_t outputs = 0, flushed = 0;
-  double kl = 0, bound_ratio = 0;
-  std::string produces;
-  WorstElement worst_normal, worst_subnormal;
-  UlpHistogram histogram;
+  double bound_ratio = 0;
+  std::size_t output = 0;  // index into InputResult::outputs
 };
 
 struct InputResult {
-  std::vector<RowResult> rows;  // one per grid implementation
+  std::vector<RowResult> rows;        // one per grid implementation
+  std::vector<OutputStats> outputs;   // one per distinct output row
   double reference_seconds = 0;
 };
 
+// The one place the grid calls a kernel.
 template <class T>
-WorstElement worst_at(std::uint64_t seed, std::size_t i, std::span<const T> x, std::span<const T> y,
-                      const Expected<T>& ref) {
-  if (i >= x.size()) return {};
-  return {seed, i, shortest(x[i]), shortest(y[i]), shortest(ref.rounded[i])};
+void run_kernel(const Impl& impl, const std::vector<T>& x, std::vector<T>& y) {
+  impl.template kernel<Op::softmax, T>()(x.data(), y.data(), x.size());
 }
 
-template <class T>
-RowResult measure(const Impl& impl, const Input& in, std::span<const T> x, const Expected<T>& ref) {
-  RowResult r;
-  r.ran = true;
-  r.seed = in.seed;
-  std::vector<T> y(x.size());
-  impl.template kernel<Op::softmax, T>()(x.data(), y.data(), x.size());
-  r.verdict = check_row<T>(impl, x, y, ref);
-  r.produces = special_outcome<T>(x, y, ref);
-  if (classify<T>(x) != RowClass::finite) return r;
-
-  const metrics::RowMetrics& m = r.verdict.metrics;
-  long double kl = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const long double exact = ref.exact[i];
-    const double e = metrics::ulp_error<T>(y[i], exact);
-    r.histogram.add(e);
-    r.mean_sum += e;
-    ++r.outputs;
-    if (y[i] == 0 && ref.rounded[i] != 0) ++r.flushed;
-    if (exact > 0) {
-      // KL(r || y) term -r log(1 + d): a short series where y is close (the
-      // usual case, and cheaper than log1p), log1p otherwise.
-      const long double d = (static_cast<long double>(y[i]) - exact) / exact;
-      const long double l = std::fabs(d) < 1e-4L ? d - d * d / 2 + d * d * d / 3 : std::log1p(d);
-      kl += y[i] > 0 ? -exact * l : std::numeric_limits<long double>::infinity();
-    }
-  }
-  r.kl = static_cast<double>(std::max(kl, 0.0L));
-  const ErrorModel model = impl.declared(Op::softmax, dtype_of<T>).behaviour.error_model;
-  const double bound = model == ErrorModel::basic     ? metrics::bound_basic<T>(x)
-                       : model == ErrorModel::shifted ? metrics::bound_shifted<T>(x)
-                                                                 : 0;
-  r.bound_ratio = bound > 0 ? m.normwise / bound : 0;
-  r.worst_normal = worst_at<T>(in.seed, m.worst_normal, x, y, ref);
-  r.worst_subnormal = worst_at<T>(in.seed, m.worst_subnormal, x, y, ref);
-  return r;
+// The Blanchard-Higham-Higham bound of the implementation's algorithm on x.
+double bhh_bound(ErrorModel model, double basic, double shifted) {
+  return model == ErrorModel::basic ? basic : model == ErrorModel::shifted ? shifted : 0;
 }
 
 template <class T>
@@ -96,25 +60,66 @@ InputResult run_input(const AccuracyGrid& grid, const Input& in) {
   const auto t0 = std::chrono::steady_clock::now();
   const Expected<T> ref = expected_softmax<T>(x);
   out.reference_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const RowClass row_class = classify<T>(x);
+  const bool finite = row_class == RowClass::finite;
+  const double basic = finite ? metrics::bound_basic<T>(x) : 0, shifted = finite ? metrics::bound_shifted<T>(x) : 0;
+
+  // Outputs already measured on this input, by hash, with the implementation
+  // that produced them: an output byte-identical to one of them (the
+  // dispatching entry and its ISA path, most kernels on special rows) shares
+  // its OutputStats. The earlier kernel is run again to compare, so that no
+  // row is kept per implementation.
+  struct Seen {
+    std::uint64_t hash;
+    std::size_t impl;
+  };
+  std::vector<Seen> seen;
+  std::vector<T> y(x.size()), again(x.size());
+  std::vector<double> errors;
+  const auto same_as = [&](std::size_t k) {
+    run_kernel<T>(*grid.impls[k], x, again);
+    return std::memcmp(again.data(), y.data(), y.size() * sizeof(T)) == 0;
+  };
+
   out.rows.resize(grid.impls.size());
-  for (std::size_t k = 0; k < grid.impls.size(); ++k)
-    if (grid.impls[k]->provides(Op::softmax, dtype_of<T>)) out.rows[k] = measure<T>(*grid.impls[k], in, x, ref);
+  for (std::size_t k = 0; k < grid.impls.size(); ++k) {
+    const Impl& impl = *grid.impls[k];
+    if (!impl.provides(Op::softmax, dtype_of<T>)) continue;
+    RowResult& r = out.rows[k];
+    r.ran = true;
+    r.seed = in.seed;
+    run_kernel<T>(impl, x, y);
+    const std::uint64_t hash = row_hash<T>(y);
+    const auto earlier = std::find_if(seen.begin(), seen.end(),
+                                      [&](const Seen& s) { return s.hash == hash && same_as(s.impl); });
+    if (earlier != seen.end()) {
+      r.output = out.rows[earlier->impl].output;
+    } else {
+      r.output = out.outputs.size();
+      out.outputs.push_back(output_stats<T>(in.seed, row_class, x, y, ref, errors));
+      seen.push_back({hash, k});
+    }
+    const OutputStats& stats = out.outputs[r.output];
+    r.verdict = check_row<T>(impl, x, y, ref, finite ? &stats.metrics : nullptr);
+    const double bound = finite ? bhh_bound(impl.declared(Op::softmax, dtype_of<T>).behaviour.error_model, basic, shifted) : 0;
+    r.bound_ratio = bound > 0 ? stats.metrics.normwise / bound : 0;
+  }
   return out;
 }
 
-void merge(AccuracyRecord& rec, const RowResult& r) {
+void merge(AccuracyRecord& rec, const RowResult& r, const OutputStats& o) {
   const RowVerdict& v = r.verdict;
   const metrics::RowMetrics& m = v.metrics;
   ++rec.rows;
   if (m.count_normal && m.max_ulp_normal >= rec.max_ulp_normal)
-    rec.max_ulp_normal = m.max_ulp_normal, rec.worst_normal = r.worst_normal;
+    rec.max_ulp_normal = m.max_ulp_normal, rec.worst_normal = o.worst_normal;
   if (m.count_subnormal && m.max_ulp_subnormal >= rec.max_ulp_subnormal)
-    rec.max_ulp_subnormal = m.max_ulp_subnormal, rec.worst_subnormal = r.worst_subnormal;
-  rec.histogram.merge(r.histogram);
-  rec.mean_ulp += r.mean_sum;  // a sum until finish()
-  rec.outputs += r.outputs;
+    rec.max_ulp_subnormal = m.max_ulp_subnormal, rec.worst_subnormal = o.worst_subnormal;
+  rec.histogram.merge(o.histogram);
+  rec.mean_ulp += o.mean_sum;  // a sum until finish()
+  rec.outputs += o.outputs;
   rec.not_cr += m.not_cr;
-  rec.flushed += r.flushed;
+  rec.flushed += o.flushed;
   rec.nonfinite += m.nonfinite;
   rec.order_violations += m.order_violations;
   rec.tie_mismatches += m.tie_mismatches;
@@ -122,13 +127,13 @@ void merge(AccuracyRecord& rec, const RowResult& r) {
   rec.normwise = std::max(rec.normwise, m.normwise);
   rec.bound_ratio = std::max(rec.bound_ratio, r.bound_ratio);
   rec.sum_error = std::max(rec.sum_error, m.sum_error);
-  rec.kl = std::max(rec.kl, r.kl);
+  rec.kl = std::max(rec.kl, o.kl);
   rec.budget_applies = rec.budget_applies && v.budget_applies;
   if (!v.ok) {
     if (rec.failure.empty()) rec.failure = "seed " + std::to_string(r.seed) + ": " + v.failure;
   }
   rec.policy_ok = rec.policy_ok && v.policy_ok;
-  if (rec.produces.empty()) rec.produces = r.produces;
+  if (rec.produces.empty()) rec.produces = o.produces;
 }
 
 void finish(AccuracyRecord& rec) {
@@ -153,6 +158,7 @@ AccuracyRun run_accuracy(const AccuracyGrid& grid, unsigned threads,
     for (const FamilyInfo* f : grid.families)
       for (std::size_t n : grid.sizes)
         for (std::uint64_t seed : grid.seeds) {
+          if (!grid.runs(*f, n)) break;  // no seed of it
           inputs.push_back({d, f, n, seed});
           if (!f->random || n > grid.all_seeds_up_to_n) break;
         }
@@ -205,7 +211,7 @@ AccuracyRun run_accuracy(const AccuracyGrid& grid, unsigned threads,
         rec.budget = grid.impls[k]->declared(Op::softmax, in.dtype).budget.at(in.n);
         run.records.push_back(std::move(rec));
       }
-      merge(run.records[it->second], r);
+      merge(run.records[it->second], r, results[i].outputs[r.output]);
     }
   }
   for (AccuracyRecord& rec : run.records) finish(rec);

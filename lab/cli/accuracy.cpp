@@ -22,6 +22,7 @@
 #include "lab/cli/output_dir.hpp"
 #include "lab/cli/progress.hpp"
 #include "lab/cli/text.hpp"
+#include "lab/io/gzip.hpp"
 
 namespace smx::cli::commands {
 namespace {
@@ -29,7 +30,8 @@ namespace {
 constexpr OptionSpec accuracy_options[] = {
     {"impl", "NAME[,NAME...]", "implementations ('all', 'prefix*' allowed; default: every available one)"},
     {"family", "NAME[,NAME...]", "input families (default: all; see the list below)"},
-    {"n", "N[,N...]", "row lengths, k/M suffixes allowed (default: the grid below)"},
+    {"n", "N[,N...]", "row lengths, k/M suffixes allowed (default: the grid below); every family runs them"},
+    {"grid", "default|full", "full: every family at every size of the grid, 2^20 included (default: default)"},
     {"dtype", "f32|f64|both", "element types (default: both)"},
     {"seeds", "K", "seeds 1..K for the random families (default: 3)"},
     {"threads", "T", "worker threads (default: every core)"},
@@ -43,7 +45,7 @@ constexpr std::array<Format, 3> accuracy_formats{Format::md, Format::json, Forma
 
 // The options that narrow the grid or the sweep: a run with any of them is
 // not the full report and leaves reports/ as it is. (--exhaustive only adds.)
-constexpr std::string_view narrowing_options[] = {"impl", "family", "n", "dtype", "seeds", "exhaustive-range"};
+constexpr std::string_view narrowing_options[] = {"impl", "family", "n", "dtype", "seeds", "grid", "exhaustive-range"};
 
 unsigned parse_count(const Args& args, std::string_view option, unsigned fallback, unsigned max) {
   const auto v = args.last(option);
@@ -68,7 +70,10 @@ std::pair<float, float> parse_range(const std::string& value) {
 }
 
 AccuracyGrid grid_from(const Args& args) {
-  AccuracyGrid g = default_accuracy_grid();
+  const std::string grid = args.last("grid").value_or("default");
+  if (grid != "default" && grid != "full")
+    throw UsageError(cat({"bad value ", quote(grid), " for --grid: expected default or full"}));
+  AccuracyGrid g = grid == "full" ? full_accuracy_grid() : default_accuracy_grid();
   if (args.has("impl")) {
     g.impls.clear();
     for (const ImplChoice& c : parse_impls(args.all("impl"))) {
@@ -77,7 +82,7 @@ AccuracyGrid grid_from(const Args& args) {
     }
   }
   if (args.has("family")) g.families = parse_families(args.all("family"));
-  if (args.has("n")) g.sizes = parse_sizes(args.all("n"));
+  if (args.has("n")) g.sizes = parse_sizes(args.all("n")), g.short_families.clear();
   if (const auto d = args.last("dtype")) g.dtypes = parse_dtypes(*d, true);
   if (args.has("seeds")) {
     g.seeds.clear();
@@ -115,26 +120,42 @@ int run_accuracy_command(const Args& args, Io& io) {
   meta.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   if (!dir) {
-    if (format == Format::json) io.out << accuracy_json(run, meta).dump(1) << '\n';
+    if (format == Format::json) io.out << accuracy_json_text(run, meta);
     else if (format == Format::csv) io.out << accuracy_csv(run);
     else io.out << accuracy_markdown(run, meta, {});
     if (!args.has("format"))
-      note(io.err, "accuracy", cat({narrowed, " narrow the grid, so the markdown went to stdout and ", reports_dir().string(),
+      note(io.err, "accuracy", cat({narrowed, " change the default grid, so the markdown went to stdout and ", reports_dir().string(),
                                     " is left as it is (--out DIR writes the files)"}));
     return 0;
   }
   // Figures first, the markdown that links them last: each file is replaced whole.
   const std::vector<Figure> figures = accuracy_figures(run, *dir);
-  write_file_atomically(*dir / "accuracy.json", accuracy_json(run, meta).dump(1) + "\n");
+  // accuracy.json.gz is the committed snapshot; accuracy.json, the same text, is git-ignored.
+  const std::string json = accuracy_json_text(run, meta);
+  write_file_atomically(*dir / "accuracy.json", json);
+  write_file_atomically(*dir / "accuracy.json.gz", gzip(json));
   write_file_atomically(*dir / "accuracy.md", accuracy_markdown(run, meta, figures));
   std::size_t failing = 0;
   for (const AccuracyRecord& r : run.records) failing += r.verdict == "fail";
   note(io.err, "accuracy",
        cat({std::to_string(run.records.size()), " records, ", std::to_string(failing), " failing their declaration, in ",
             std::to_string(static_cast<long>(meta.wall_seconds + 0.5)), " s on ", std::to_string(threads),
-            " threads; wrote ", (*dir / "accuracy.md").string(), ", accuracy.json and ", std::to_string(figures.size()),
+            " threads; wrote ", (*dir / "accuracy.md").string(), ", accuracy.json(.gz) and ", std::to_string(figures.size()),
             " figures in ", (*dir / "figures").string()}));
   return 0;
+}
+
+// "llm, thresholds, ...", wrapped to the help text's width.
+std::string short_families_text() {
+  std::string out;
+  std::size_t line = 2;
+  for (const FamilyInfo* f : default_accuracy_grid().short_families) {
+    if (!out.empty()) out += ",", ++line;
+    if (line + 1 + f->name.size() > 78) out += "\n ", line = 1;
+    out += cat({" ", f->name});
+    line += 1 + f->name.size();
+  }
+  return out;
 }
 
 std::string families_help() {
@@ -151,13 +172,14 @@ Command accuracy() {
       "dtype x seeds) against the correctly rounded reference, computed once per\n"
       "input and shared, and writes accuracy.md (summary, special-value matrix,\n"
       "findings, figures, detailed tables), accuracy.json (one record per\n"
-      "implementation, dtype, family and n; schema in README.md) and\n"
+      "implementation, dtype, family and n, a line each; schema in README.md)\n"
+      "with its gzip copy accuracy.json.gz (the one committed) and\n"
       "figures/*.png (gnuplot). Files are replaced whole, never half written.\n"
       "\n"
       "where the output goes:\n"
-      "  The full grid (no --impl, --family, --n, --dtype, --seeds or\n"
+      "  The default grid (no --impl, --family, --n, --dtype, --seeds, --grid or\n"
       "  --exhaustive-range; --threads and --exhaustive may be given) writes\n"
-      "  the source tree's reports/, the committed snapshot. A narrowed grid\n"
+      "  the source tree's reports/, the committed snapshot. Any other grid\n"
       "  leaves reports/ as it is and prints the markdown to stdout, saying so on\n"
       "  stderr; --out DIR writes the files to DIR instead, whatever the grid.\n"
       "  --format prints that one format to stdout and writes no file.\n"
@@ -168,7 +190,10 @@ Command accuracy() {
       "declarations: that is what the report is for (the tests enforce them).\n"
       "\n"
       "default grid: n = 1 2 3 7 8 15 16 17 31 32 33 63 64 65 100 1000 1024 4096\n"
-      "  32000 50257 128256 1048576; f32 and f64; seeds 1..3; every family.\n"
+      "  32000 50257 128256 1048576; f32 and f64; seeds 1..3 (one above 65536);\n"
+      "  every family; the random ones run to 1048576, these stop at 128256:\n"
+      " ", short_families_text(), ".\n"
+      "  --grid full runs every family at every size.\n"
       "\n",
       families_help()});
   return {
