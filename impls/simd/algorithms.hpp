@@ -7,8 +7,8 @@
 // - <id>_row<O>, its kernel over an ISA's ops O (exp.hpp, row_loop.hpp);
 // - under #ifdef SMX_SIMD_PORTABLE_TU, smx::simd::portable::<id><T>, its
 //   portable kernel over portable_ops.hpp (only portable.cpp compiles it);
-// then its line here: the #include below and X(id) in SMX_SIMD_ALGORITHMS,
-// in `softmax-lab list` order. Nothing else changes: every ISA target's
+// then its two entries below, side by side: its #include and X(id) in
+// SMX_SIMD_ALGORITHMS, in `softmax-lab list` order. Nothing else changes: every ISA target's
 // table, the portable one and the registry entries (entries.cpp: the
 // dispatcher and one path per target) come from this list.
 //
@@ -23,7 +23,7 @@
 #include "impls/simd/exp_probe.hpp"
 #include "impls/simd/kernels.hpp"
 
-// The algorithms, one line each: the header, then X(id) in the list below.
+// The algorithms: each one's header, and X(id) in the list, in the same order.
 #include "impls/simd/vectorized.hpp"
 #include "impls/simd/accurate.hpp"
 #include "impls/simd/online.hpp"
