@@ -1,11 +1,13 @@
-// The exp-only roofline probe (impls/simd/kernels.hpp) computes what pass 2
-// of the softmax computes, exp(x) 2^64, on every ISA target this CPU can run.
+// The exp-only roofline probe (impls/simd/algorithms.hpp, IsaKernels::exp)
+// computes what pass 2 of the softmax computes, exp(x) 2^64, on every ISA
+// target this CPU can run.
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <string_view>
 #include <vector>
 
+#include "impls/simd/algorithms.hpp"
 #include "impls/simd/isa_targets.hpp"
 
 TEMPLATE_TEST_CASE("exp-only probe: exp(x) 2^64 within 2 ulp, every length and path", "[simd]", float, double) {

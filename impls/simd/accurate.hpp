@@ -2,7 +2,9 @@
 // rounding errors, exact) to the end, so every output is rounded once from a
 // value good to the polynomial's accuracy (2^-28 float, 2^-55.8 double):
 // faithfully rounded (three_pass.hpp, Accuracy::faithful).
-// Anonymous namespace for the kernel: see exp.hpp.
+// Its kernels: accurate_row<O> over an ISA's ops, and the portable one
+// (portable::accurate<T>, in portable.cpp only). Anonymous namespaces: see
+// exp.hpp.
 #pragma once
 
 #include <cstddef>
@@ -35,3 +37,15 @@ void accurate_row(const typename O::T* x, typename O::T* y, std::size_t n) {
 }
 
 }  // namespace
+
+// The portable kernel (portable_ops.hpp), in the portable translation unit only.
+#ifdef SMX_SIMD_PORTABLE_TU
+namespace smx::simd::portable {
+namespace {
+
+template <class T>
+void accurate(const T* x, T* y, std::size_t n) { softmax<Accuracy::faithful>(x, y, n); }
+
+}  // namespace
+}  // namespace smx::simd::portable
+#endif

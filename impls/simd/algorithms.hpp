@@ -1,16 +1,50 @@
-// Every SIMD algorithm's header, and the kernel table an intrinsics ISA
-// translation unit builds from them over its ops (kernels_over<OpsOf>):
+// The SIMD algorithms: the one list of them, and the kernel table of an ISA
+// target built from it.
+//
+// Adding an algorithm: its header impls/simd/<id>.hpp (vectorized.hpp is the
+// smallest example), which holds
+// - smx::simd::<id>_data, its registry data (algorithm.hpp);
+// - <id>_row<O>, its kernel over an ISA's ops O (exp.hpp, row_loop.hpp);
+// - under #ifdef SMX_SIMD_PORTABLE_TU, smx::simd::portable::<id><T>, its
+//   portable kernel over portable_ops.hpp (only portable.cpp compiles it);
+// then its two entries below, side by side: its #include and X(id) in
+// SMX_SIMD_ALGORITHMS, in `softmax-lab list` order. Nothing else changes: every ISA target's
+// table, the portable one and the registry entries (entries.cpp: the
+// dispatcher and one path per target) come from this list.
+//
+// Each intrinsics translation unit builds its table over its ops:
 //   constinit const smx::simd::IsaKernels smx::simd::<name>_kernels = kernels_over<OpsOf>();
 // constinit: the table is filled in by the compiler, so no code of the unit
 // runs at start-up, on any CPU. Anonymous namespace: see exp.hpp.
 #pragma once
 
-#include "impls/simd/accurate.hpp"
+#include <cstddef>
+
 #include "impls/simd/exp_probe.hpp"
 #include "impls/simd/kernels.hpp"
+
+// The algorithms: each one's header, and X(id) in the list, in the same order.
+#include "impls/simd/vectorized.hpp"
+#include "impls/simd/accurate.hpp"
 #include "impls/simd/online.hpp"
 #include "impls/simd/twopass.hpp"
-#include "impls/simd/vectorized.hpp"
+#define SMX_SIMD_ALGORITHMS(X) X(vectorized) X(accurate) X(online) X(twopass)
+
+namespace smx::simd {
+
+#define SMX_SIMD_COUNT(id) +1
+constexpr std::size_t kAlgorithmCount = 0 SMX_SIMD_ALGORITHMS(SMX_SIMD_COUNT);
+#undef SMX_SIMD_COUNT
+
+// One ISA target's kernels (its translation unit defines them as a constant).
+// The algorithms come first: the order the translation unit instantiates
+// them in, which GCC's inlining follows (this order keeps the base's code).
+struct IsaKernels {
+  KernelPair algorithm[kAlgorithmCount];  // in SMX_SIMD_ALGORITHMS order
+  KernelPair exp;  // exp(x) 2^64 alone, as the softmax computes it: the exp-only probe
+};
+
+}  // namespace smx::simd
 
 namespace {
 

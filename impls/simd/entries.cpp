@@ -1,5 +1,5 @@
 // The registry entries of the SIMD algorithms, built from two tables: the
-// algorithms' data (kernels.hpp, SMX_SIMD_ALGORITHMS) and the ISA targets
+// algorithms' data (algorithms.hpp, SMX_SIMD_ALGORITHMS) and the ISA targets
 // (isa_targets.hpp). Baseline code: it only checks features and calls
 // through function pointers, so nothing here can execute an instruction the
 // CPU lacks.

@@ -1,5 +1,6 @@
-// The exp-only roofline probe of the intrinsics paths. Anonymous namespace:
-// see exp.hpp.
+// The exp-only roofline probe: exp_probe_row<O> over an ISA's ops, and the
+// portable one (portable::exp_only<T>, in portable.cpp only). Anonymous
+// namespaces: see exp.hpp.
 #pragma once
 
 #include <cstddef>
@@ -32,3 +33,22 @@ void exp_probe_row(const typename O::T* x, typename O::T* y, std::size_t n) {
 }
 
 }  // namespace
+
+// The portable probe (portable_ops.hpp), in the portable translation unit only.
+#ifdef SMX_SIMD_PORTABLE_TU
+#include "impls/simd/portable_ops.hpp"
+
+namespace smx::simd::portable {
+namespace {
+
+// exp(x) 2^64, as the softmax computes it on rows whose max is near 0: the
+// exp-only roofline probe.
+template <class T>
+void exp_only(const T* x, T* y, std::size_t n) {
+  const Row<T> row{T(0)};
+  for (std::size_t i = 0; i < n; ++i) y[i] = exp_of<Shift::none>(x[i], row.m, row.cut, row.bias);
+}
+
+}  // namespace
+}  // namespace smx::simd::portable
+#endif

@@ -5,6 +5,7 @@
 
 #include <array>
 
+#include "impls/simd/algorithms.hpp"
 #include "impls/simd/dispatch.hpp"
 
 namespace smx::simd {

@@ -5,6 +5,14 @@
 // The check is the features the unit is built with: each SMX_CPU(feature) is
 // also the flag -m<feature> of that unit (cmake/SmxCompileOptions.cmake reads
 // them from these lines, one target a line), so the two cannot drift apart.
+//
+// Adding an ISA target: its unit impls/simd/<name>.cpp (avx2.cpp is the
+// model: the ops F32 and F64 in an anonymous namespace, OpsOf, and
+//   constinit const smx::simd::IsaKernels smx::simd::<name>_kernels = kernels_over<OpsOf>();
+// from algorithms.hpp, which instantiates every algorithm over those ops),
+// plus its line here, in its place in the best-first order. CMake builds
+// every .cpp of impls/simd/ (a glob) and gives it its flags from that line;
+// entries.cpp adds the path <algorithm>.<name> of every algorithm.
 #pragma once
 
 #include <span>

@@ -1,7 +1,7 @@
-// The hand-vectorized softmax kernels as data: the algorithms every ISA
-// target provides, and the table of one target's kernels. Each kernel has the
-// registry's row contract (impls/registry.hpp): y may alias x, n == 0 is a
-// no-op, no alignment beyond the element's. Only the portable ones run
+// The hand-vectorized softmax kernels as data: a kernel's type and a pair of
+// them (f32, f64); one target's table of them is in algorithms.hpp. Each
+// kernel has the registry's row contract (impls/registry.hpp): y may alias x,
+// n == 0 is a no-op, no alignment beyond the element's. Only the portable ones run
 // everywhere; the others need their target's CPU check (isa_targets.hpp).
 // Declarations and types only: the ISA translation units include it too.
 #pragma once
@@ -26,15 +26,6 @@ double* errs_scratch(double*, std::size_t n);
 
 template <class T> using kernel_fn = void (*)(const T* x, T* y, std::size_t n);
 
-// The SIMD algorithms, in `softmax-lab list` order. X(id): impls/simd/<id>.hpp
-// holds its registry data, smx::simd::<id>_data, and its intrinsics kernel,
-// <id>_row<O> (included by algorithms.hpp); portable.cpp its portable kernel.
-#define SMX_SIMD_ALGORITHMS(X) X(vectorized) X(accurate) X(online) X(twopass)
-
-#define SMX_SIMD_COUNT(id) +1
-constexpr std::size_t kAlgorithmCount = 0 SMX_SIMD_ALGORITHMS(SMX_SIMD_COUNT);
-#undef SMX_SIMD_COUNT
-
 struct KernelPair {
   kernel_fn<float> f32;
   kernel_fn<double> f64;
@@ -43,12 +34,7 @@ struct KernelPair {
   }
 };
 
-// One ISA target's kernels (its translation unit defines them as a constant).
-// The algorithms come first: the order the translation unit instantiates
-// them in, which GCC's inlining follows (this order keeps the base's code).
-struct IsaKernels {
-  KernelPair algorithm[kAlgorithmCount];  // in SMX_SIMD_ALGORITHMS order
-  KernelPair exp;  // exp(x) 2^64 alone, as the softmax computes it: the exp-only probe
-};
+// One ISA target's kernels, by algorithm (algorithms.hpp, which lists them).
+struct IsaKernels;
 
 }  // namespace smx::simd

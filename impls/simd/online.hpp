@@ -1,6 +1,8 @@
 // online: the online normalizer of Milakov and Gimelshein (2018), one pass for
 // the max and the sum together (rescaling the sum as the max grows), one pass
-// to write y. Anonymous namespace for the kernel: see exp.hpp.
+// to write y. Its kernels: online_row<O> over an ISA's ops, and the portable
+// one (portable::online<T>, in portable.cpp only). Anonymous namespaces: see
+// exp.hpp.
 #pragma once
 
 #include <cstddef>
@@ -95,3 +97,56 @@ void online_row(const typename O::T* x, typename O::T* y, std::size_t n) {
 }
 
 }  // namespace
+
+// The portable kernel (portable_ops.hpp), in the portable translation unit only.
+#ifdef SMX_SIMD_PORTABLE_TU
+#include "impls/simd/portable_ops.hpp"
+
+namespace smx::simd::portable {
+namespace {
+
+// The online normalizer as above, over blocks of lanes: per lane the running
+// max m, a reference 2^K from it and the sum d of exp(x) 2^(64 - K), rescaled
+// exactly by 2^(K_old - K_new) as m grows; then y recomputed. Rows whose max
+// is outside (scaled_lo, scaled_hi) take the vectorized kernel.
+template <class T>
+void online(const T* x, T* y, std::size_t n) {
+  using Tr = Traits<T>;
+  using C = typename Tr::C;
+  using U = typename Tr::U;
+  constexpr std::size_t B = Tr::B;
+  if (n == 0) return;
+  const T lowest = std::numeric_limits<T>::lowest();
+  const T floor_m = C::scaled_lo + static_cast<T>(opaque_zero);
+  auto k_of = [&](T mv) { return ((floor_m > mv ? floor_m : mv) * C::log2e + C::magic) - C::magic; };
+  T m[B], d[B] = {}, kr[B];
+  for (std::size_t j = 0; j < B; ++j) m[j] = lowest, kr[j] = k_of(lowest);
+  auto step = [&](std::size_t j, T v) {
+    const T m_new = max_keep(v, m[j]);
+    const T k_new = k_of(m_new);
+    const U bias = static_cast<U>(static_cast<U>(C::exp_bias + C::scale_log2) - static_cast<U>(static_cast<std::int64_t>(k_new)));
+    const T cut = (floor_m > m_new ? floor_m : m_new) - C::tail;
+    d[j] = scale2(d[j], kr[j] - k_new) + exp_of<Shift::none>(v, T(0), cut, bias);
+    m[j] = m_new;
+    kr[j] = k_new;
+  };
+  std::size_t i = 0;
+  for (; i + B <= n; i += B) {
+    T xb[B];
+    std::memcpy(xb, x + i, sizeof xb);
+    for (std::size_t j = 0; j < B; ++j) step(j, xb[j]);
+  }
+  for (; i < n; ++i) step(0, x[i]);
+  T mx = lowest;
+  for (std::size_t j = 0; j < B; ++j) mx = max_keep(m[j], mx);
+  if (!(mx > C::scaled_lo && mx < C::scaled_hi)) return vectorized(x, y, n);  // -inf, +inf rows too
+  const Row<T> row(mx);
+  LaneSums<T> sums(0.0);
+  for (std::size_t j = 0; j < B; ++j)
+    sums.s[0] += std::ldexp(static_cast<double>(d[j]), static_cast<int>(kr[j]) - row.k0);
+  scale_pass<Shift::none, Reuse::recompute, Accuracy::compensated, Scaled::e>(x, y, n, row, sums);
+}
+
+}  // namespace
+}  // namespace smx::simd::portable
+#endif

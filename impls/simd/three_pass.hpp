@@ -1,19 +1,18 @@
-// The three-pass softmax of the intrinsics paths, shared by vectorized
-// (Accuracy::compensated) and accurate (Accuracy::faithful), written over an
-// ISA ops type O (exp.hpp):
-// m = max x (NaN ignored here: it reaches every
-// output through the sum); e_i = exp(x_i) 2^(64 - k0) or exp(x_i - m) 2^64
-// (RowExp: always an exact argument), summed with the exact
-// rounding errors of the e_i (ExpErr, Sums); then y_i = fma(e_i, hi, e_i lo)
-// 2^-64 with hi + lo = 2^64/sum: one rounding each (y_i 2^64 is rounded in
-// the normal range, where e_i lo is still exact enough; taking 2^-64 off is
-// exact unless y_i is subnormal). Float rows not written in place compute
-// the max on the way (the shift-free exp does not need it) and check the
-// window at the end. In cache the e_i are stored in y and scaled in place
-// (Reuse::reload); beyond kRecomputeBytes they are recomputed in the writing
-// pass (x read twice, y written once). accurate keeps e_i + err_i to the end.
-// The remainder runs the same instructions under a lane mask (row_loop.hpp).
-// Anonymous namespace: see exp.hpp.
+// The three-pass softmax, shared by vectorized (Accuracy::compensated) and
+// accurate (Accuracy::faithful), written over an ISA ops type O (exp.hpp)
+// for the intrinsics paths (its portable form, portable_ops.hpp, at the end):
+// m = max x (NaN ignored here: it reaches every output through the sum);
+// e_i = exp(x_i) 2^(64 - k0) or exp(x_i - m) 2^64 (RowExp: always an exact
+// argument), summed with the exact rounding errors of the e_i (ExpErr, Sums);
+// then y_i = fma(e_i, hi, e_i lo) 2^-64 with hi + lo = 2^64/sum: one rounding
+// each (y_i 2^64 is rounded in the normal range, where e_i lo is still exact
+// enough; taking 2^-64 off is exact unless y_i is subnormal). Float rows not
+// written in place compute the max on the way (the shift-free exp does not
+// need it) and check the window at the end. In cache the e_i are stored in y
+// and scaled in place (Reuse::reload); beyond kRecomputeBytes they are
+// recomputed in the writing pass (x read twice, y written once). accurate
+// keeps e_i + err_i to the end. The remainder runs the same instructions
+// under a lane mask (row_loop.hpp). Anonymous namespace: see exp.hpp.
 #pragma once
 
 #include <cstddef>
@@ -288,3 +287,107 @@ void three_pass_row(const typename O::T* x, typename O::T* y, std::size_t n) {
 }
 
 }  // namespace
+
+// The portable form (portable_ops.hpp), in the portable translation unit only:
+// the same passes over blocks of lanes, the final scaling without FMA.
+#ifdef SMX_SIMD_PORTABLE_TU
+#include "impls/simd/portable_ops.hpp"
+
+namespace smx::simd::portable {
+namespace {
+
+// e = exp(x - c) 2^64 summed per lane, stored in y (err in errs) for
+// Reuse::reload. Loads of a block happen before its stores, which keeps in
+// place (y == x) right.
+template <Shift S, Reuse R, Accuracy A, class T>
+LaneSums<T> sum_pass(const T* x, T* y, std::size_t n, const Row<T>& row, T* errs = nullptr) {
+  constexpr std::size_t B = Traits<T>::B;
+  LaneSums<T> sums(row.seed);
+  std::size_t i = 0;
+  for (; i + B <= n; i += B) {
+    T xb[B], eb[B], rb[B];
+    std::memcpy(xb, x + i, sizeof xb);
+    for (std::size_t j = 0; j < B; ++j) {
+      eb[j] = exp_of<S, A>(xb[j], row.m, row.cut, row.bias, rb[j]);
+      sums.add(j, eb[j], rb[j]);
+    }
+    if constexpr (R == Reuse::reload) std::memcpy(y + i, eb, sizeof eb);
+    if constexpr (R == Reuse::reload) std::memcpy(errs + i, rb, sizeof rb);
+  }
+  for (; i < n; ++i) {
+    T err;
+    const T e = exp_of<S, A>(x[i], row.m, row.cut, row.bias, err);
+    if constexpr (R == Reuse::reload) y[i] = e;
+    if constexpr (R == Reuse::reload) errs[i] = err;
+    sums.add(0, e, err);
+  }
+  return sums;
+}
+
+// y = e / sum rounded once (e carries 2^64, so does sum); e reloaded from y
+// or recomputed from x. Scaled::e_and_err: y = (e + err) / sum, err from errs
+// or recomputed (Accuracy::faithful: with inner's rounding).
+template <Shift S, Reuse R, Accuracy A, Scaled Sc = Scaled::e_and_err, class T>
+void scale_pass(const T* x, T* y, std::size_t n, const Row<T>& row, const LaneSums<T>& sums,
+                const T* errs = nullptr) {
+  constexpr std::size_t B = Traits<T>::B;
+  double h, l;
+  sums.total(h, l);
+  constexpr bool reload = R == Reuse::reload, keep = Sc == Scaled::e_and_err;
+  auto scale_all = [&](const auto& scale) {
+    std::size_t i = 0;
+    for (; i + B <= n; i += B) {
+      T eb[B], rb[B] = {};
+      std::memcpy(eb, (reload ? y : x) + i, sizeof eb);
+      if constexpr (reload && keep) std::memcpy(rb, errs + i, sizeof rb);
+      for (std::size_t j = 0; j < B; ++j) {
+        if constexpr (!reload) eb[j] = exp_of<S, A>(eb[j], row.m, row.cut, row.bias, rb[j]);
+        if constexpr (keep) eb[j] = scale(eb[j], rb[j]);
+        else eb[j] = scale(eb[j]);
+      }
+      std::memcpy(y + i, eb, sizeof eb);
+    }
+    for (; i < n; ++i) {
+      T err = 0;
+      const T e = reload ? y[i] : exp_of<S, A>(x[i], row.m, row.cut, row.bias, err);
+      if constexpr (reload && keep) err = errs[i];
+      if constexpr (keep) y[i] = scale(e, err);
+      else y[i] = scale(e);
+    }
+  };
+  if constexpr (std::is_same_v<T, float>) {
+    scale_all(ScaleF32{1.0 / h});
+  } else {
+    const double h1 = 1.0 / h;
+    // 1 - sum h1 exactly: 1 - p is exact (p is within 2^-52 of 1), less p's rounding error.
+    const double p = h * h1;
+    const double l1 = ((1.0 - p) - two_prod_err(Split(h), Split(h1), p) - l * h1) * h1;
+    const double hi = h1 * 0x1p64, lo = l1 * 0x1p64;  // exact: powers of two, normal in the window
+    scale_all(ScaleF64{hi, lo, Split(hi)});
+  }
+}
+
+template <Shift S, Reuse R, Accuracy A, class T>
+void softmax_known(const T* x, T* y, std::size_t n, const Row<T>& row, T* errs) {
+  scale_pass<S, R, A>(x, y, n, row, sum_pass<S, R, A>(x, y, n, row, errs), errs);
+}
+
+// Reload in cache (err stored in errs), recompute beyond.
+template <Accuracy A, class T>
+void softmax(const T* x, T* y, std::size_t n) {
+  if (n == 0) return;
+  T* errs = n * sizeof(T) <= kRecomputeBytes ? errs_scratch(y, n) : nullptr;
+  const Row<T> row(row_max(x, n));
+  const bool reload = n * sizeof(T) <= kRecomputeBytes;
+  if (row.shift == Shift::sub) {
+    if (reload) softmax_known<Shift::sub, Reuse::reload, A>(x, y, n, row, errs);
+    else softmax_known<Shift::sub, Reuse::recompute, A>(x, y, n, row, errs);
+  } else {
+    if (reload) softmax_known<Shift::none, Reuse::reload, A>(x, y, n, row, errs);
+    else softmax_known<Shift::none, Reuse::recompute, A>(x, y, n, row, errs);
+  }
+}
+
+}  // namespace
+}  // namespace smx::simd::portable
+#endif

@@ -1,7 +1,8 @@
 // twopass: two passes with (mantissa, exponent) sums (Dukhan and Ablavatski,
 // 2020): exp(x) = p 2^k with k kept apart, so no max pass and no overflow;
-// the second pass recomputes exp and writes y. Anonymous namespace for the
-// kernel: see exp.hpp.
+// the second pass recomputes exp and writes y. Its kernels: twopass_row<O>
+// over an ISA's ops, and the portable one (portable::twopass<T>, in
+// portable.cpp only). Anonymous namespaces: see exp.hpp.
 #pragma once
 
 #include <cstddef>
@@ -129,3 +130,79 @@ void twopass_row(const typename O::T* x, typename O::T* y, std::size_t n) {
 }
 
 }  // namespace
+
+// The portable kernel (portable_ops.hpp), in the portable translation unit only.
+#ifdef SMX_SIMD_PORTABLE_TU
+#include "impls/simd/portable_ops.hpp"
+
+namespace smx::simd::portable {
+namespace {
+
+// p and k of exp(x) for x >= -R (x clamped); NaN stays NaN.
+template <class T>
+inline void exp_parts(T x, T& p, T& k) {
+  using C = typename Traits<T>::C;
+  using Rg = ec::TwoPassRange<T>;
+  const T xc = max_keep(-Rg::R, x);  // NaN stays NaN
+  k = (xc * C::log2e + C::magic) - C::magic;
+  T r = xc - k * Rg::c1;  // exact
+  r = r - k * Rg::c2;
+  if constexpr (Rg::c3 != 0) r = r - k * Rg::c3;
+  p = T(1) + ((r * r) * Traits<T>::q(r) + r);
+}
+
+template <class T>
+void twopass(const T* x, T* y, std::size_t n) {
+  constexpr std::size_t B = Traits<T>::B;
+  using Rg = ec::TwoPassRange<T>;
+  if (n == 0) return;
+  const T ninf = -std::numeric_limits<T>::infinity();
+  T mant[B] = {}, ex[B], mx = ninf;
+  for (std::size_t j = 0; j < B; ++j) ex[j] = ninf;
+  auto add = [&](std::size_t j, T v) {
+    T p, k;
+    exp_parts(v, p, k);
+    const T e_new = k > ex[j] ? k : ex[j];
+    mant[j] = scale2(mant[j], ex[j] - e_new) + scale2(p, k - e_new);
+    ex[j] = e_new;
+  };
+  std::size_t i = 0;
+  for (; i + B <= n; i += B) {
+    T xb[B];
+    std::memcpy(xb, x + i, sizeof xb);
+    for (std::size_t j = 0; j < B; ++j) {
+      mx = max_keep(xb[j], mx);
+      add(j, xb[j]);
+    }
+  }
+  for (; i < n; ++i) {
+    mx = max_keep(x[i], mx);
+    add(0, x[i]);
+  }
+  if (!(mx >= -Rg::R + 110 && mx <= Rg::R)) return vectorized(x, y, n);
+  T E = ninf;
+  for (std::size_t j = 0; j < B; ++j) E = ex[j] > E ? ex[j] : E;
+  double total = 0;
+  for (std::size_t j = 0; j < B; ++j)
+    total += std::ldexp(static_cast<double>(mant[j]), static_cast<int>(std::fmax(ex[j] - E, -2000.0)));
+  const double inv = 1.0 / total;
+  const T hi = static_cast<T>(inv), lo = static_cast<T>(inv - static_cast<double>(hi));
+  auto out = [&](T v) {
+    T p, k;
+    exp_parts(v, p, k);
+    return scale2(p * hi + p * lo, k - E);
+  };
+  for (i = 0; i + B <= n; i += B) {
+    T xb[B];
+    std::memcpy(xb, x + i, sizeof xb);
+    for (std::size_t j = 0; j < B; ++j) xb[j] = out(xb[j]);
+    std::memcpy(y + i, xb, sizeof xb);
+  }
+  for (; i < n; ++i) y[i] = out(x[i]);
+}
+
+// exp(x) 2^64, as the softmax computes it on rows whose max is near 0: the
+
+}  // namespace
+}  // namespace smx::simd::portable
+#endif

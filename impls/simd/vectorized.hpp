@@ -1,6 +1,8 @@
 // vectorized: the hand-vectorized softmax, three passes (three_pass.hpp) with
 // an exact-argument exp and the sum of e + err (err: e's rounding, exact).
-// Anonymous namespace for the kernel: see exp.hpp.
+// Its kernels: vectorized_row<O> over an ISA's ops, and the portable one
+// (portable::vectorized<T>, in portable.cpp only). Anonymous namespaces: see
+// exp.hpp.
 #pragma once
 
 #include <cstddef>
@@ -45,3 +47,15 @@ void vectorized_row(const typename O::T* x, typename O::T* y, std::size_t n) {
 }
 
 }  // namespace
+
+// The portable kernel (portable_ops.hpp), in the portable translation unit only.
+#ifdef SMX_SIMD_PORTABLE_TU
+namespace smx::simd::portable {
+namespace {
+
+template <class T>
+void vectorized(const T* x, T* y, std::size_t n) { softmax<Accuracy::compensated>(x, y, n); }
+
+}  // namespace
+}  // namespace smx::simd::portable
+#endif
