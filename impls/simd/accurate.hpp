@@ -24,7 +24,7 @@ inline constexpr AlgorithmData accurate_data{
     // Subnormal outputs are rounded twice (at y 2^64, then taking 2^-64 off),
     // which stays within 1 ulp too. Measured: docs/performance.md and the
     // accuracy report.
-    .budget = {.f32 = {1.0, 0x1p-40}, .f64 = {1.0, 0}},
+    .budget = {.f32 = {.base = 1.0, .per_element = 0x1p-40}, .f64 = {.base = 1.0}},
 };
 
 }  // namespace smx::simd

@@ -28,7 +28,7 @@ inline constexpr AlgorithmData online_data{
     // every family, n up to 2^20, every path): float 16 ulp at n = 4096, 1215
     // at 2^20; double 1366 at n = 65537 (tests/exact_shift_order_test.cpp,
     // portable), 4717 at 2^20.
-    .budget = {.f32 = {4, 0x1p-4}, .f64 = {16, 0x1p-3}},
+    .budget = {.f32 = {.base = 4, .per_element = 0x1p-4}, .f64 = {.base = 16, .per_element = 0x1p-3}},
 };
 
 }  // namespace smx::simd

@@ -26,7 +26,7 @@ inline constexpr AlgorithmData twopass_data{
     // every family, n up to 2^20, all three paths): float 3.3 ulp at n = 15,
     // 33 at 4096, 5239 at 2^20 (equal values: one float lane sums 2^17 of
     // them); double 5.9 at 63, 61 at 4096, 11453 at 2^20. Declared rounded up.
-    .budget = {.f32 = {4, 0x1p-6}, .f64 = {6, 0x1p-5}},
+    .budget = {.f32 = {.base = 4, .per_element = 0x1p-6}, .f64 = {.base = 6, .per_element = 0x1p-5}},
 };
 
 }  // namespace smx::simd
