@@ -31,7 +31,7 @@ struct RoleInfo {
 inline constexpr std::array<RoleInfo, 7> role_table{{
     {Role::textbook, "textbook", "a textbook algorithm, written plainly"},
     {Role::kernel, "kernel", "the suite's own kernel: runs its best ISA path"},
-    {Role::isa_path, "isa path", "one instruction-set path of a kernel"},
+    {Role::isa_path, "isa_path", "one instruction-set path of a kernel"},
     {Role::peer, "peer", "a shipped library's kernel"},
     {Role::plugin, "plugin", "loaded from a shared library"},
     {Role::external, "external", "another program, over a pipe"},

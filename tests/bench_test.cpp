@@ -535,7 +535,7 @@ TEST_CASE("bench: a dotted-name textbook entry is planned, timed and drawn like 
   // Drawn: the figures take their roles from the run's context, and only ISA paths are left out.
   const nlohmann::json j = nlohmann::json::parse(R"({
     "context": {"role: stable": "textbook", "role: stable.f64acc": "textbook", "role: vectorized": "kernel",
-                "role: vectorized.avx2": "isa path"},
+                "role: vectorized.avx2": "isa_path"},
     "benchmarks": [
       {"name": "softmax/f32/stable/normal/n:1000", "run_type": "iteration", "iterations": 1, "cpu_time": 1.0, "time_unit": "us"},
       {"name": "softmax/f32/stable.f64acc/normal/n:1000", "run_type": "iteration", "iterations": 1, "cpu_time": 1.0, "time_unit": "us"},
