@@ -23,9 +23,10 @@ namespace smx {
 using erased_fn = void (*)();
 
 // Options of a kernel cell beyond the kernel and its budget.
-template <class T>
+template <Op op, class T>
 struct CellOptions {
-  batch_fn<T> batch = nullptr;         // softmax, log_softmax: own rows x cols kernel; else rows are looped
+  batch_t<op, T> batch = nullptr;        // own rows x cols kernel; else rows are looped
+  scaled_t<op, T> scaled = nullptr;      // temperature folded in; else the harness divides x by T first
   std::optional<Behaviour> behaviour{};  // where this cell differs from the implementation's
 };
 
@@ -36,6 +37,7 @@ struct Kernel {
   Dtype dtype;
   erased_fn row = nullptr;
   erased_fn batch = nullptr;
+  erased_fn scaled = nullptr;
   UlpBudget budget{};                  // max ulp error; none declared = no claim
   std::optional<Behaviour> behaviour{};  // nullopt: the implementation's
 };
@@ -49,12 +51,16 @@ template <class F> using kernel_element_t = typename kernel_element<F>::type;
 
 // A cell from a typed kernel: cell<Op::softmax>(stable<float>, {.base = 1, ...}).
 // The element type comes from the kernel, whose signature must be op's.
+template <class F> erased_fn erase_fn(F fn) {
+  if constexpr (std::is_same_v<F, std::nullptr_t>) return nullptr;
+  else return reinterpret_cast<erased_fn>(fn);
+}
+
 template <Op op, class F>
-Kernel cell(F fn, UlpBudget budget = {}, CellOptions<kernel_element_t<F>> options = {}) {
+Kernel cell(F fn, UlpBudget budget = {}, CellOptions<op, kernel_element_t<F>> options = {}) {
   using T = kernel_element_t<F>;
   static_assert(std::is_same_v<F, kernel_t<op, T>>, "the kernel's signature is not the operation's (impls/op.hpp)");
-  return {op, dtype_of<T>, reinterpret_cast<erased_fn>(fn), reinterpret_cast<erased_fn>(options.batch), budget,
-          options.behaviour};
+  return {op, dtype_of<T>, erase_fn(fn), erase_fn(options.batch), erase_fn(options.scaled), budget, options.behaviour};
 }
 
 inline bool always_available() { return true; }
@@ -79,9 +85,15 @@ struct Impl {
     const Kernel* k = find(op, dtype_of<T>);
     return k ? reinterpret_cast<kernel_t<op, T>>(k->row) : nullptr;
   }
-  template <Op op, class T> batch_fn<T> batch() const {
+  template <Op op, class T> batch_t<op, T> batch() const {
     const Kernel* k = find(op, dtype_of<T>);
-    return k ? reinterpret_cast<batch_fn<T>>(k->batch) : nullptr;
+    if constexpr (std::is_same_v<batch_t<op, T>, std::nullptr_t>) return nullptr;
+    else return k ? reinterpret_cast<batch_t<op, T>>(k->batch) : nullptr;
+  }
+  template <Op op, class T> scaled_t<op, T> scaled() const {
+    const Kernel* k = find(op, dtype_of<T>);
+    if constexpr (std::is_same_v<scaled_t<op, T>, std::nullptr_t>) return nullptr;
+    else return k ? reinterpret_cast<scaled_t<op, T>>(k->scaled) : nullptr;
   }
   // What a cell declares; a cell not provided declares nothing (no budget).
   struct Declared {
