@@ -14,7 +14,9 @@
 
 namespace smx::ref::detail {
 
-enum class Op { softmax, log_softmax, logsumexp };
+// complement: 1 - softmax_i (the cross-entropy gradient's target element,
+// negated), which must not be formed as 1 - p_i: it cancels when p_i ~ 1.
+enum class Op { softmax, log_softmax, logsumexp, complement };
 
 inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
@@ -95,6 +97,9 @@ std::string describe_row(Op op, std::span<const T> x, std::size_t index);
 // RN(1/k) in T, exactly (integer arithmetic); k >= 1.
 template <class T>
 T round_reciprocal(std::size_t k);
+// RN(a/b) in T, exactly; 0 < a, 0 < b < 2^32.
+template <class T>
+T round_ratio(std::uint64_t a, std::uint64_t b);
 
 // The fast tier for a general row (n_finite >= 2, not uniform, no NaN or
 // +inf); see fast_tier.cpp.
@@ -104,6 +109,10 @@ Stats fast_softmax(std::span<const T> x, const RowScan<T>& scan, std::span<T> ou
 template <class T>
 Stats fast_log_softmax(std::span<const T> x, const RowScan<T>& scan, std::span<T> out,
                        std::span<long double> value, const Options& opt);
+// RN(1 - softmax_t) of a general row; ulp-accurate value in *value.
+template <class T>
+T fast_complement(std::span<const T> x, const RowScan<T>& scan, std::size_t t, const Options& opt, Stats& st,
+                  long double* value);
 // RN(m + log k) (logsumexp of k equal entries m) and RN(-log k), k >= 2.
 template <class T>
 T uniform_logsumexp(T m, std::size_t k, const Options& opt, unsigned* bits = nullptr);

@@ -296,6 +296,48 @@ Stats fast_log_softmax(std::span<const T> x, const RowScan<T>& scan, std::span<T
   return st;
 }
 
+// 1 - p_t = N / S with N = S - e_t: for the max N is S1 itself; for any
+// other entry e_t <= 1 <= N, so the subtraction loses nothing relative to N.
+template <class T>
+T fast_complement(std::span<const T> x, const RowScan<T>& scan, std::size_t t, const Options& opt, Stats& st,
+                  long double* value) {
+  const ExpTable& tb = exp_table();
+  const long double m = scan.m;
+  const long double d2 = two_sum(scan.m2, -m).hi;
+  const long double cut = std::max(-exp_pair_max_arg, d2 - 250);  // dropped terms: < e^-250 S1 each
+  const SumS1 sum = sum_s1<T, false>(x, scan, cut, nullptr, tb);
+  const LdPair s0 = two_sum(1.0L, sum.s1.hi);
+  const LdPair S = fast_two_sum(s0.hi, s0.lo + sum.s1.lo);
+  LdPair num = sum.s1;
+  long double err_num = sum.err;
+  if (t != scan.jmax) {
+    const LdPair d = two_sum(x[t], -m);
+    // Below the cut, e_t was dropped from S1 already (and is in its error).
+    const LdPair e = x[t] == scan.m ? LdPair{1.0L, 0} : d.hi < cut ? LdPair{0, 0} : exp_pair(d.hi, d.lo, tb);
+    const LdPair a = two_sum(S.hi, -e.hi);
+    const long double lo = S.lo - e.lo;
+    num = fast_two_sum(a.hi, a.lo + lo);
+    err_num = sum.err + exp_pair_eta * 1.01L * e.hi + 4 * ld_u * (std::fabs(a.lo) + std::fabs(lo));
+  }
+  const LdPair c = div_pair(num, S);
+  if (value) *value = c.hi + c.lo;
+  if (!opt.force_multiprecision) {
+    const long double rel = err_num / num.hi + sum.err / S.hi + 0x1p-118L;
+    const long double err = rel * (1 + 0x1p-30L) * c.hi;
+    const Decision<T> dec = decide<T, long double>(c.hi, c.lo, 0.0L, 0.0L, err, +1, 0, ld_u);
+    if (dec.decided) {
+      ++st.fast;
+      return dec.value;
+    }
+  }
+  const std::size_t idx[1] = {t};
+  T res[1];
+  const unsigned bits = mp_resolve<T>(opt.backend, Op::complement, mp_row(x, scan), idx, res);
+  ++st.fallback;
+  st.max_precision_bits = std::max(st.max_precision_bits, bits);
+  return res[0];
+}
+
 template <class T>
 T fast_logsumexp(std::span<const T> x, const RowScan<T>& scan, const Options& opt) {
   const ExpTable& tb = exp_table();
@@ -347,6 +389,8 @@ T uniform_logsumexp(T m, std::size_t k, const Options& opt, unsigned* bits) {
   template Stats fast_log_softmax<T>(std::span<const T>, const RowScan<T>&, std::span<T>,          \
                                      std::span<long double>, const Options&);                      \
   template T fast_logsumexp<T>(std::span<const T>, const RowScan<T>&, const Options&);             \
+  template T fast_complement<T>(std::span<const T>, const RowScan<T>&, std::size_t, const Options&, Stats&, \
+                                long double*);                                                     \
   template T uniform_logsumexp<T>(T, std::size_t, const Options&, unsigned*);
 SMX_INSTANTIATE(float)
 SMX_INSTANTIATE(double)

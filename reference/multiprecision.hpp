@@ -49,6 +49,23 @@ class MpEval {
       const Num err = abs_of(y) * (eps_e + eps_s_ + u_) * Num(1.01);
       return decide<T, Num>(Num(0), Num(0), y, Num(0), err, +1, 0, u_);
     }
+    if (op_ == Op::complement) {
+      // 1 - p_i = (S - e_i) / S; for the max, S - 1 is S1 as summed. Other
+      // entries have e_i <= 1 <= S - e_i: the difference does not cancel.
+      Num num, abs_err;
+      if (i == row_.jmax) {
+        num = s1_;
+        abs_err = eps_s1_ * s1_;
+      } else {
+        Num eps_e = 0;
+        const Num e = term(i, eps_e);
+        num = s_ - e;
+        abs_err = eps_s_ * s_ + eps_e * e + u_ * num;
+      }
+      const Num y = num / s_;
+      const Num err = y * (abs_err / num + eps_s_ + u_) * Num(1.01);
+      return decide<T, Num>(Num(0), Num(0), y, Num(0), err, +1, 0, u_);
+    }
     ensure_log();
     if (op_ == Op::log_softmax) {
       // d_i = dh + dl exactly (long double TwoSum), kept apart from L so the

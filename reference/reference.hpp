@@ -57,6 +57,35 @@ template <class T>
 Stats log_softmax(std::span<const T> x, std::span<T> rounded, std::span<long double> value = {},
                   const Options& options = {});
 
+// Cross-entropy of logits x against the class target (< n, else
+// std::invalid_argument): the loss -log softmax(x)_target and the gradient
+// softmax(x) - e_target, each correctly rounded (the target element from
+// 1 - p_target taken exactly, not from a rounded p). Specials: a NaN, or no
+// entry above -inf, gives a NaN loss and gradient; a -inf target among finite
+// entries (or a finite one beside +inf entries) has p = 0: loss +inf, its
+// gradient -1; a target among the k +inf (or k equal) entries has p = 1/k.
+// grad (may be empty: the loss alone) and grad_value as for softmax.
+template <class T>
+struct Loss {
+  T rounded;
+  long double value;  // the exact loss to about 60 bits
+  Stats stats;        // of the loss and gradient together
+};
+template <class T>
+Loss<T> cross_entropy(std::span<const T> x, std::size_t target, std::span<T> grad = {},
+                      std::span<long double> grad_value = {}, const Options& options = {});
+
+// The softmax backward pass dx = y * (dy - <dy, y>) for the exact y and dy
+// given (any values, not only a softmax output): a rational function of
+// them, so decided exactly (integer arithmetic where the long-double tier
+// cannot), no backend involved. A NaN or infinite entry in y or dy gives a
+// NaN row. An exact zero is +0; a nonzero result that rounds to zero keeps
+// its sign. dx (may alias dy or y) and value as for
+// softmax; y and dy of one size.
+template <class T>
+Stats softmax_backward(std::span<const T> y, std::span<const T> dy, std::span<T> dx,
+                       std::span<long double> value = {}, const Options& options = {});
+
 // RN(log(sum exp x_i)); n == 0 gives -inf, all -inf gives -inf.
 template <class T>
 T logsumexp(std::span<const T> x, const Options& options = {});

@@ -27,12 +27,33 @@ T round_reciprocal(std::size_t k) {
   return std::ldexp(static_cast<T>(static_cast<std::uint64_t>(q)), -(p - 1 + e));
 }
 
+template <class T>
+T round_ratio(std::uint64_t a, std::uint64_t b) {
+  constexpr int p = std::numeric_limits<T>::digits;
+  using u128 = unsigned __int128;
+  // q = floor(a 2^s / b) has p + 1 or p + 2 bits; the remainder is the sticky part.
+  const int s = p + 1 + std::bit_width(b) - std::bit_width(a);
+  const u128 num = s >= 0 ? u128{a} << s : u128{a} >> -s;
+  u128 q = num / b;
+  const bool sticky = num % b != 0 || (s < 0 && (a & ((std::uint64_t{1} << -s) - 1)) != 0);
+  const int drop = std::bit_width(static_cast<std::uint64_t>(q)) - p;
+  const u128 low = q & ((u128{1} << drop) - 1), half = u128{1} << (drop - 1);
+  q >>= drop;
+  if (low > half || (low == half && (sticky || (q & 1)))) ++q;
+  return std::ldexp(static_cast<T>(static_cast<std::uint64_t>(q)), drop - s);
+}
+
 template float round_reciprocal<float>(std::size_t);
 template double round_reciprocal<double>(std::size_t);
+template float round_ratio<float>(std::uint64_t, std::uint64_t);
+template double round_ratio<double>(std::uint64_t, std::uint64_t);
 
 template <class T>
 std::string describe_row(Op op, std::span<const T> x, std::size_t index) {
-  const char* name = op == Op::softmax ? "softmax" : op == Op::log_softmax ? "log_softmax" : "logsumexp";
+  const char* name = op == Op::softmax       ? "softmax"
+                     : op == Op::log_softmax ? "log_softmax"
+                     : op == Op::complement  ? "1 - softmax"
+                                             : "logsumexp";
   std::string s = std::string(name) + (sizeof(T) == 4 ? "<float>" : "<double>");
   char buf[64];
   std::snprintf(buf, sizeof buf, " row of n=%zu, output %zd; x =", x.size(),
