@@ -59,8 +59,8 @@ template <class T> RowClass classify(std::span<const T> x) {
   return pos_inf ? RowClass::pos_inf : all_neg_inf ? RowClass::all_neg_inf : RowClass::finite;
 }
 
-template <class T> bool budget_applies(const Impl& impl, std::span<const T> x) {
-  if (impl.declared(Op::softmax, dtype_of<T>).behaviour.domain == Domain::all_finite) return true;
+template <class T> bool budget_applies(const Impl& impl, std::span<const T> x, Op op) {
+  if (impl.declared(op, dtype_of<T>).behaviour.domain == Domain::all_finite) return true;
   // exp_range: every exp(x_i) normal (or exactly 0 for -inf) and the sum finite.
   long double hi = -std::numeric_limits<long double>::infinity();
   for (T v : x) {
@@ -184,7 +184,7 @@ RowVerdict check_row(const Impl& impl, std::span<const T> x, std::span<const T> 
 #define SMX_INSTANTIATE(T)                                                                          \
   template Expected<T> expected_softmax<T>(std::span<const T>);                                    \
   template RowClass classify<T>(std::span<const T>);                                               \
-  template bool budget_applies<T>(const Impl&, std::span<const T>);                                \
+  template bool budget_applies<T>(const Impl&, std::span<const T>, Op);                            \
   template RowVerdict check_row<T>(const Impl&, std::span<const T>, std::span<const T>, const Expected<T>&, \
                                    const metrics::RowMetrics*);
 SMX_INSTANTIATE(float)

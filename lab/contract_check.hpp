@@ -24,9 +24,9 @@ template <class T> Expected<T> expected_softmax(std::span<const T> x);
 enum class RowClass { empty, finite, nan, pos_inf, all_neg_inf };  // "finite" may hold some -inf
 template <class T> RowClass classify(std::span<const T> x);
 
-// Whether the implementation's ulp budget covers this (finite) row: always,
-// except outside the exponential's range for Domain::exp_range.
-template <class T> bool budget_applies(const Impl& impl, std::span<const T> x);
+// Whether the implementation's ulp budget for op covers this (finite) row:
+// always, except outside the exponential's range for Domain::exp_range.
+template <class T> bool budget_applies(const Impl& impl, std::span<const T> x, Op op = Op::softmax);
 
 struct RowVerdict {
   bool ok = true;

@@ -11,13 +11,13 @@ namespace smx {
 
 template <class T> constexpr std::string_view dtype_name() { return sizeof(T) == 4 ? "f32" : "f64"; }
 
-// Every implementation this CPU can run that provides dtype T: all ISA paths
-// the machine supports are tested.
+// Every implementation this CPU can run that provides op over T: all ISA
+// paths the machine supports are tested.
 template <class T>
-std::vector<const Impl*> testable_impls() {
+std::vector<const Impl*> testable_impls(Op op = Op::softmax) {
   std::vector<const Impl*> out;
   for (const Impl& impl : all_impls())
-    if (impl.provides(Op::softmax, dtype_of<T>) && impl.available()) out.push_back(&impl);
+    if (impl.provides(op, dtype_of<T>) && impl.available()) out.push_back(&impl);
   return out;
 }
 

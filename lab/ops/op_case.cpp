@@ -1,0 +1,100 @@
+#include "lab/ops/op_case.hpp"
+
+#include <cmath>
+#include <random>
+#include <stdexcept>
+
+#include "lab/families.hpp"
+#include "reference/reference.hpp"
+
+namespace smx {
+namespace {
+
+template <class T>
+std::size_t pick_target(const std::vector<T>& x, std::uint64_t seed, TargetRule rule) {
+  if (x.empty()) return 0;
+  std::size_t hi = 0, lo = 0;
+  for (std::size_t i = 1; i < x.size(); ++i) {
+    if (x[i] > x[hi] || std::isnan(x[hi])) hi = i;
+    if (x[i] < x[lo] || std::isnan(x[lo])) lo = i;
+  }
+  switch (rule) {
+    case TargetRule::argmax: return hi;
+    case TargetRule::argmin: return lo;
+    case TargetRule::random: break;
+  }
+  std::mt19937_64 g(seed);  // its sequence is fixed by the standard
+  return static_cast<std::size_t>(g() % x.size());
+}
+
+}  // namespace
+
+template <class T>
+OpCase<T> make_case(Op op, std::vector<T> x, std::uint64_t seed, TargetRule rule) {
+  OpCase<T> c;
+  c.op = op;
+  if (op == Op::softmax_backward) {
+    std::vector<T> y(x.size());
+    ref::softmax<T>(x, y);
+    c.x = std::move(y);
+    c.dy = family<T>("normal-1", c.x.size(), seed + 0x5eed);  // a stream apart from x's
+    return c;
+  }
+  c.target = op == Op::cross_entropy ? pick_target(x, seed, rule) : 0;
+  c.x = std::move(x);
+  return c;
+}
+
+template <class T> std::size_t output_size(const OpCase<T>& c) {
+  return c.x.size() + (c.op == Op::cross_entropy ? 1 : 0);
+}
+
+template <class T> void run_op(const Impl& impl, const OpCase<T>& c, std::span<T> out) {
+  const std::size_t n = c.x.size();
+  if (out.size() != output_size(c)) throw std::invalid_argument("run_op: output of the wrong size");
+  switch (c.op) {
+    case Op::softmax: impl.kernel<Op::softmax, T>()(c.x.data(), out.data(), n); return;
+    case Op::log_softmax: impl.kernel<Op::log_softmax, T>()(c.x.data(), out.data(), n); return;
+    case Op::cross_entropy:
+      out[0] = n ? impl.kernel<Op::cross_entropy, T>()(c.x.data(), n, c.target, out.data() + 1) : T(0);
+      return;
+    case Op::softmax_backward: impl.kernel<Op::softmax_backward, T>()(c.x.data(), c.dy.data(), out.data(), n); return;
+  }
+}
+
+template <class T> OpExpected<T> expected_op(const OpCase<T>& c) {
+  OpExpected<T> e;
+  const std::size_t n = c.x.size();
+  e.rounded.resize(output_size(c));
+  e.exact.resize(output_size(c));
+  const std::span<T> rounded(e.rounded);
+  const std::span<long double> exact(e.exact);
+  switch (c.op) {
+    case Op::softmax: ref::softmax<T>(c.x, rounded, exact); break;
+    case Op::log_softmax: ref::log_softmax<T>(c.x, rounded, exact); break;
+    case Op::cross_entropy:
+      if (n) {
+        const ref::Loss<T> loss = ref::cross_entropy<T>(c.x, c.target, rounded.subspan(1), exact.subspan(1));
+        e.rounded[0] = loss.rounded;
+        e.exact[0] = loss.value;
+      }
+      break;
+    case Op::softmax_backward: ref::softmax_backward<T>(c.x, c.dy, rounded, exact); break;
+  }
+  if ((c.op == Op::log_softmax || c.op == Op::cross_entropy) && n) {
+    const long double lse = ref::logsumexp<T>(c.x);  // to T's precision: a scale, not a value compared
+    e.lse = std::isfinite(lse) ? lse : 0;
+  }
+  return e;
+}
+
+#define SMX_INSTANTIATE(T)                                                                \
+  template OpCase<T> make_case<T>(Op, std::vector<T>, std::uint64_t, TargetRule);         \
+  template std::size_t output_size<T>(const OpCase<T>&);                                  \
+  template void run_op<T>(const Impl&, const OpCase<T>&, std::span<T>);                   \
+  template OpExpected<T> expected_op<T>(const OpCase<T>&);
+SMX_INSTANTIATE(float)
+SMX_INSTANTIATE(double)
+#undef SMX_INSTANTIATE
+
+}  // namespace smx

@@ -1,0 +1,175 @@
+#include "lab/ops/op_check.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+#include "lab/contract_check.hpp"
+#include "lab/io/float_text.hpp"
+#include "reference/metrics.hpp"
+
+namespace smx {
+namespace {
+
+constexpr OpPart kValue[] = {OpPart::value};
+constexpr OpPart kCrossEntropy[] = {OpPart::loss, OpPart::grad_target, OpPart::grad_rest};
+
+// The input element output i depends on most (its x_i; the loss: x_t).
+std::size_t input_of(Op op, std::size_t i, std::size_t target) {
+  if (op != Op::cross_entropy) return i;
+  return i == 0 ? target : i - 1;
+}
+
+bool log_domain(Op op, OpPart p) { return op == Op::log_softmax || p == OpPart::loss; }
+
+template <class T>
+bool special_row(const OpCase<T>& c) {
+  if (c.op != Op::softmax_backward) return classify<T>(c.x) != RowClass::finite && !c.x.empty();
+  for (std::size_t i = 0; i < c.x.size(); ++i)
+    if (!std::isfinite(c.x[i]) || !std::isfinite(c.dy[i])) return true;
+  return false;
+}
+
+template <class T>
+std::string element(const OpCase<T>& c, std::span<const T> y, const OpExpected<T>& ref, std::size_t i) {
+  std::ostringstream s;
+  s << to_string(part_of(c.op, i, c.target)) << " at [" << input_of(c.op, i, c.target) << "]: x="
+    << shortest(c.x[input_of(c.op, i, c.target)]);
+  if (c.op == Op::softmax_backward) s << " dy=" << shortest(c.dy[i]);
+  s << " y=" << shortest(y[i]) << " ref=" << shortest(ref.rounded[i]);
+  return s.str();
+}
+
+}  // namespace
+
+std::span<const OpPart> parts_of(Op op) {
+  if (op == Op::cross_entropy) return kCrossEntropy;
+  return kValue;
+}
+
+OpPart part_of(Op op, std::size_t i, std::size_t target) {
+  if (op != Op::cross_entropy) return OpPart::value;
+  return i == 0 ? OpPart::loss : i - 1 == target ? OpPart::grad_target : OpPart::grad_rest;
+}
+
+template <class T>
+OpMetrics op_metrics(const OpCase<T>& c, std::span<const T> y, const OpExpected<T>& ref) {
+  OpMetrics m;
+  constexpr long double u = std::numeric_limits<T>::epsilon() / 2;
+  std::array<long double, op_part_table.size()> scale{};
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    const OpPart p = part_of(c.op, i, c.target);
+    auto& s = scale[static_cast<std::size_t>(p)];
+    if (log_domain(c.op, p)) s = std::max(1.0L, std::fabs(ref.lse));
+    else if (std::isfinite(ref.exact[i])) s = std::max(s, std::fabs(ref.exact[i]));
+  }
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    PartMetrics& pm = m[part_of(c.op, i, c.target)];
+    const long double r = ref.exact[i];
+    if (!std::isfinite(r)) {
+      if (!(std::isnan(r) && std::isnan(y[i])) && static_cast<long double>(y[i]) != r) ++pm.nonfinite;
+      continue;
+    }
+    ++pm.count;
+    if (!std::isfinite(y[i])) {
+      ++pm.nonfinite;
+      continue;
+    }
+    const double e = metrics::ulp_error(y[i], r);
+    if (e > pm.max_ulp || pm.count == 1) pm.max_ulp = std::max(pm.max_ulp, e), pm.worst = i;
+    const long double sc = scale[static_cast<std::size_t>(part_of(c.op, i, c.target))];
+    if (sc > 0) pm.max_abs = std::max(pm.max_abs, static_cast<double>(std::fabs(metrics::widen(y[i]) - r) / (u * sc)));
+    if (y[i] != ref.rounded[i]) ++pm.not_cr;
+  }
+  if (c.op == Op::log_softmax) m.order_violations = metrics::order_violations<T>(c.x, y);
+  return m;
+}
+
+template <class T>
+OpVerdict check_op(const Impl& impl, const OpCase<T>& c, std::span<const T> y, const OpExpected<T>& ref) {
+  OpVerdict v;
+  const auto [budget, behaviour] = impl.declared(c.op, dtype_of<T>);
+  auto fail = [&](std::string why, bool policy = false) {
+    if (policy) v.policy_ok = false;
+    if (v.ok) v.ok = false, v.failure = std::move(why);
+  };
+  const auto every_nan = [&](std::string_view what) {
+    for (std::size_t i = 0; i < y.size(); ++i)
+      if (!std::isnan(y[i])) return fail(std::string(what) + " (policy NaN) but " + element(c, y, ref, i), true);
+  };
+  if (c.x.empty()) return v;
+  if (special_row(c)) {
+    v.special = true;
+    const RowClass rc = c.op == Op::softmax_backward ? RowClass::nan : classify<T>(c.x);
+    const SpecialValues& sv = behaviour.special;
+    if (rc == RowClass::nan && sv.nan_input == NanInput::nan_row) every_nan(c.op == Op::softmax_backward ? "non-finite y or dy" : "NaN in the row");
+    else if (rc == RowClass::all_neg_inf && sv.all_neg_inf == AllNegInf::nan) every_nan("all -inf row");
+    else if (rc == RowClass::pos_inf && sv.pos_inf == PosInf::nan_row) every_nan("+inf in the row");
+    else if (rc == RowClass::pos_inf && sv.pos_inf == PosInf::limit) {
+      for (std::size_t i = 0; i < y.size(); ++i)
+        if (!(metrics::ulp_error(y[i], ref.exact[i]) <= budget.at(c.x.size())))
+          return fail("+inf in the row (policy limit) but " + element(c, y, ref, i), true), v;
+    } else {
+      v.budget_applies = false;  // a policy outside what these operations define: no claim
+    }
+    return v;
+  }
+  v.metrics = op_metrics<T>(c, y, ref);
+  v.budget_applies = c.op == Op::softmax_backward || budget_applies<T>(impl, c.x, c.op);
+  if (!v.budget_applies) return v;
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    const long double r = ref.exact[i];
+    const bool bad = std::isfinite(r) ? !std::isfinite(y[i]) : !(std::isnan(r) ? std::isnan(y[i]) : static_cast<long double>(y[i]) == r);
+    if (bad) return fail("non-finite or wrong infinite output " + element(c, y, ref, i), !std::isfinite(r)), v;
+  }
+  if (!budget.declared()) return v;
+  T mx = -std::numeric_limits<T>::infinity();
+  for (T xi : c.x) mx = std::max(mx, xi);
+  // The backward pass: outputs below u max|dx| are cancellations, held to
+  // the budget in units of u max|dx| instead.
+  const double backward_scale = c.op == Op::softmax_backward ? [&] {
+    long double s = 0;
+    for (long double r : ref.exact) s = std::max(s, std::fabs(r));
+    return static_cast<double>(s);
+  }() : 0.0;
+  constexpr double u = std::numeric_limits<T>::epsilon() / 2;
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    const long double r = ref.exact[i];
+    if (!std::isfinite(r) || (r == 0 && y[i] == 0)) continue;
+    if (metrics::subnormal_class<T>(r) && (behaviour.subnormals == Subnormals::unclaimed ||
+                                           (behaviour.subnormals == Subnormals::flushed && y[i] == 0)))
+      continue;
+    const std::size_t k = input_of(c.op, i, c.target);
+    const double allowed = c.op == Op::softmax_backward
+                               ? budget.at(c.x.size())
+                               : budget.at(c.x.size(), std::fabs(double(c.x[k]) - double(mx)), std::fabs(double(mx)));
+    if (c.op == Op::softmax_backward && std::fabs(r) < u * backward_scale) {
+      const double abs_u = static_cast<double>(std::fabs(metrics::widen(y[i]) - r)) / (u * backward_scale);
+      if (abs_u > allowed) {
+        std::ostringstream s;
+        s << "error " << abs_u << " u max|dx| > budget " << allowed << " (a cancellation) " << element(c, y, ref, i);
+        return fail(s.str()), v;
+      }
+      continue;
+    }
+    const double e = metrics::ulp_error(y[i], r);
+    if (e > allowed) {
+      std::ostringstream s;
+      s << "ulp error " << e << " > budget " << allowed << " " << element(c, y, ref, i);
+      return fail(s.str()), v;
+    }
+  }
+  if (v.metrics.order_violations && behaviour.consistency.preserves_order)
+    fail(std::to_string(v.metrics.order_violations) + " order violations (x_i < x_j but y_i > y_j)");
+  return v;
+}
+
+#define SMX_INSTANTIATE(T)                                                                                  \
+  template OpMetrics op_metrics<T>(const OpCase<T>&, std::span<const T>, const OpExpected<T>&);             \
+  template OpVerdict check_op<T>(const Impl&, const OpCase<T>&, std::span<const T>, const OpExpected<T>&);
+SMX_INSTANTIATE(float)
+SMX_INSTANTIATE(double)
+#undef SMX_INSTANTIATE
+
+}  // namespace smx
