@@ -175,6 +175,22 @@ TEST_CASE("cli: bad arguments exit 2 with exactly one line on stderr", "[cli]") 
       {{"eval", "--file", "/"}, "softmax-lab: eval: cannot read '/': Is a directory"},
       {{"eval", "/"}, "softmax-lab: eval: cannot read '/': Is a directory"},
       {{"eval", "--impl", "stable,", "1"}, "softmax-lab: eval: empty item in --impl list 'stable,' (see softmax-lab eval --help)"},
+      // --op and what each operation needs.
+      {{"eval", "--op", "softmx", "1"},
+       "softmax-lab: eval: --op: unknown operation 'softmx' (expected softmax, log_softmax, cross_entropy, "
+       "cross_entropy_grad, softmax_backward) (see softmax-lab eval --help)"},
+      {{"eval", "--op", "cross_entropy", "1 2"},
+       "softmax-lab: eval: --op cross_entropy needs --target J (the target class, counted from 1) (see softmax-lab eval --help)"},
+      {{"eval", "--op", "cross_entropy", "--target", "0", "1 2"},
+       "softmax-lab: eval: --target: expected a class number counted from 1, got '0' (see softmax-lab eval --help)"},
+      {{"eval", "--op", "cross_entropy_grad", "--target", "3", "1 2; 1 2 3"},
+       "softmax-lab: eval: row 1: --target 3 but the row has 2 values"},
+      {{"eval", "--target", "1", "1 2"},
+       "softmax-lab: eval: --target applies to cross_entropy and cross_entropy_grad, not softmax (see softmax-lab eval --help)"},
+      {{"eval", "--op", "softmax_backward", "0.5 0.5; 1 2; 0.25 0.75"},
+       "softmax-lab: eval: softmax_backward reads rows in pairs (y, then dy); row 3 has no dy row after it"},
+      {{"eval", "--op", "softmax_backward", "0.5 0.5; 1 2 3"},
+       "softmax-lab: eval: softmax_backward: row 2 (dy) has 3 values, row 1 (y) 2"},
       {{"eval", "1", "\n\x01"}, "softmax-lab: eval: row 2, column 1: cannot parse '\\x01' as a number"},
       // Google Benchmark's flags pass through for bench only.
       {{"eval", "--benchmark_filter=x", "1"}, "softmax-lab: eval: unknown option '--benchmark_filter' (see softmax-lab eval --help)"},
@@ -427,7 +443,7 @@ TEST_CASE("cli: eval reads the example from stdin, files and arguments alike", "
 TEST_CASE("cli: eval table shows the reference and every implementation", "[cli]") {
   const Run r = run_cli({"eval", "4.8", "1.21", "2.385"});
   REQUIRE(r.status == 0);
-  CHECK(r.out.starts_with("row 1 (3 values, f32)\n"));
+  CHECK(r.out.starts_with("row 1 (softmax of 3 values, f32)\n"));
   CHECK(r.out.find("\n  reference ") != std::string::npos);
   for (const smx::Impl& impl : smx::all_impls()) {
     CAPTURE(impl.name);

@@ -1,7 +1,9 @@
-// `softmax-lab eval`: rows in, every implementation's softmax out, beside the
-// correctly rounded reference and the ulp error of each output.
+// `softmax-lab eval`: rows in, every implementation's output of one operation
+// out, beside the correctly rounded reference and the ulp error of each output.
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <optional>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -16,8 +18,8 @@
 #include "lab/cli/text.hpp"
 #include "lab/io/csv.hpp"
 #include "lab/contract_check.hpp"
+#include "lab/ops/op_check.hpp"
 #include "reference/metrics.hpp"
-#include "reference/reference.hpp"
 
 namespace smx::cli::commands {
 namespace {
@@ -27,11 +29,51 @@ constexpr OptionSpec eval_options[] = {
      "implementations to run ('all', 'prefix*' allowed; repeatable)\n"
      "(default: every one that provides the type and runs on this CPU)"},
     {"dtype", "f32|f64|both", "type the rows are parsed to and computed in (default: f32; both: f32, then f64)"},
+    {"op", "OP", "softmax (default), log_softmax, cross_entropy, cross_entropy_grad or softmax_backward"},
+    {"target", "J", "cross_entropy, cross_entropy_grad: the target class, counted from 1 (required)"},
     {"format", "table|csv", "output format (default: table)"},
     {"file", "PATH", "read rows from PATH (repeatable)"},
 };
 
 constexpr std::array<Format, 2> eval_formats{Format::table, Format::csv};
+
+// What eval shows of an operation: the kernel's operation, and which of its
+// outputs (lab/ops/op_case.hpp's layout) are shown: cross_entropy the loss
+// alone, cross_entropy_grad the gradient.
+struct EvalOp {
+  std::string_view name;
+  Op op;
+  bool needs_target;
+};
+constexpr EvalOp eval_ops[] = {
+    {"softmax", Op::softmax, false},
+    {"log_softmax", Op::log_softmax, false},
+    {"cross_entropy", Op::cross_entropy, true},
+    {"cross_entropy_grad", Op::cross_entropy, true},
+    {"softmax_backward", Op::softmax_backward, false},
+};
+
+const EvalOp& parse_eval_op(std::string_view name) {
+  for (const EvalOp& e : eval_ops)
+    if (e.name == name) return e;
+  std::string valid;
+  for (const EvalOp& e : eval_ops) valid += cat({valid.empty() ? "" : ", ", e.name});
+  throw UsageError(cat({"--op: unknown operation ", quote(name), " (expected ", valid, ")"}));
+}
+
+// One shown element: its output index, and its column (1-based input index).
+struct Shown {
+  std::size_t output, col;
+};
+
+template <class T>
+std::vector<Shown> shown_elements(const EvalOp& e, const OpCase<T>& c) {
+  std::vector<Shown> out;
+  if (e.op == Op::cross_entropy && e.name == "cross_entropy") return {{0, c.target + 1}};
+  const std::size_t first = e.op == Op::cross_entropy ? 1 : 0;
+  for (std::size_t i = 0; i < c.x.size(); ++i) out.push_back({first + i, i + 1});
+  return out;
+}
 
 // One implementation's answer for one row.
 template <class T>
@@ -43,27 +85,39 @@ struct Output {
 
 template <class T>
 struct Evaluated {
-  std::vector<T> rn;           // RN(r)
-  std::vector<long double> r;  // the exact value, for the ulp errors
+  OpCase<T> input;
+  OpExpected<T> ref;
   std::vector<Output<T>> outputs;
 };
 
 template <class T>
-Evaluated<T> evaluate(const std::vector<T>& x, const std::vector<const Impl*>& impls) {
-  const std::size_t n = x.size();
-  Evaluated<T> e{std::vector<T>(n), std::vector<long double>(n), {}};
-  ref::softmax<T>(std::span<const T>(x), std::span<T>(e.rn), std::span<long double>(e.r));
+Evaluated<T> evaluate(OpCase<T> c, const std::vector<const Impl*>& impls) {
+  Evaluated<T> e{std::move(c), {}, {}};
+  e.ref = expected_op<T>(e.input);
+  const std::size_t m = e.ref.rounded.size();
   for (const Impl* impl : impls) {
-    // A fresh copy of the input per kernel: one that writes into x must not
-    // change what the next one sees. y starts NaN so an unwritten output shows.
-    std::vector<T> xc = x;
-    Output<T> o{impl, std::vector<T>(n, std::numeric_limits<T>::quiet_NaN()), std::vector<double>(n)};
-    impl->template kernel<Op::softmax, T>()(xc.data(), o.y.data(), n);
-    for (std::size_t i = 0; i < n; ++i)
-      o.ulp[i] = std::isnan(e.r[i]) ? std::numeric_limits<double>::quiet_NaN() : metrics::ulp_error<T>(o.y[i], e.r[i]);
+    // run_op reads its own copy of the input and writes out of place; y
+    // starts NaN so an unwritten output shows.
+    Output<T> o{impl, std::vector<T>(m, std::numeric_limits<T>::quiet_NaN()), std::vector<double>(m)};
+    run_op<T>(*impl, e.input, o.y);
+    for (std::size_t i = 0; i < m; ++i)
+      o.ulp[i] = std::isnan(e.ref.exact[i]) ? std::numeric_limits<double>::quiet_NaN()
+                                            : metrics::ulp_error<T>(o.y[i], e.ref.exact[i]);
     e.outputs.push_back(std::move(o));
   }
   return e;
+}
+
+// The verdict the conformance tests and the accuracy report give.
+template <class T>
+std::pair<bool, std::string> verdict(const Impl& impl, const Evaluated<T>& e, const std::vector<T>& y) {
+  if (e.input.op == Op::softmax) {
+    const Expected<T> expected{e.ref.rounded, e.ref.exact, metrics::x_order<T>(e.input.x)};
+    const RowVerdict v = check_row<T>(impl, e.input.x, y, expected);
+    return {v.ok, v.failure};
+  }
+  const OpVerdict v = check_op<T>(impl, e.input, y, e.ref);
+  return {v.ok, v.failure};
 }
 
 std::string ulp_text(double u) {
@@ -79,19 +133,21 @@ std::string ulp_text(double u) {
 constexpr std::size_t table_width = 100;
 
 template <class T>
-void write_table_row(std::size_t row, const std::vector<T>& x, const Evaluated<T>& e, std::ostream& out) {
+void write_table_row(std::size_t row, const EvalOp& op, const Evaluated<T>& e, std::ostream& out) {
   using A = Table::Align;
+  const std::vector<T>& x = e.input.x;
   // Lines: header, x, reference, then one per implementation.
   Column labels{A::left, {"", "x", "reference"}};
   for (const Output<T>& o : e.outputs) labels.cells.emplace_back(o.impl->name);
 
   std::vector<ColumnGroup> groups;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    Column value{A::left, {cat({"[", std::to_string(i + 1), "]"}), shortest(x[i]), shortest(e.rn[i])}};
+  const std::vector<Shown> shown = shown_elements(op, e.input);
+  for (const Shown& s : shown) {
+    Column value{A::left, {cat({"[", std::to_string(s.col), "]"}), shortest(x[s.col - 1]), shortest(e.ref.rounded[s.output])}};
     Column ulp{A::right, {"ulp", "", ""}};
     for (const Output<T>& o : e.outputs) {
-      value.cells.push_back(shortest(o.y[i]));
-      ulp.cells.push_back(ulp_text(o.ulp[i]));
+      value.cells.push_back(shortest(o.y[s.output]));
+      ulp.cells.push_back(ulp_text(o.ulp[s.output]));
     }
     groups.push_back({std::move(value), std::move(ulp)});
   }
@@ -101,34 +157,37 @@ void write_table_row(std::size_t row, const std::vector<T>& x, const Evaluated<T
   std::vector<std::string> broken;
   if (!e.outputs.empty()) {
     Column worst{A::right, {"max ulp", "", ""}};
-    Column verdict{A::left, {"contract", "", ""}};
-    const Expected<T> expected{e.rn, e.r, metrics::x_order<T>(x)};
+    Column verdict_cells{A::left, {"contract", "", ""}};
     for (const Output<T>& o : e.outputs) {
       double w = std::numeric_limits<double>::quiet_NaN();
-      for (const double u : o.ulp)
-        if (!std::isnan(u) && !(u <= w)) w = u;  // !(u <= NaN) takes the first
+      for (const Shown& s : shown)
+        if (const double u = o.ulp[s.output]; !std::isnan(u) && !(u <= w)) w = u;  // !(u <= NaN) takes the first
       worst.cells.push_back(ulp_text(w));
-      const RowVerdict v = check_row<T>(*o.impl, x, o.y, expected);
-      verdict.cells.push_back(v.ok ? "ok" : "FAIL");
-      if (!v.ok) broken.push_back(cat({o.impl->name, ": ", v.failure}));
+      const auto [ok, failure] = verdict<T>(*o.impl, e, o.y);
+      verdict_cells.cells.push_back(ok ? "ok" : "FAIL");
+      if (!ok) broken.push_back(cat({o.impl->name, ": ", failure}));
     }
-    groups.push_back({std::move(worst), std::move(verdict)});
+    groups.push_back({std::move(worst), std::move(verdict_cells)});
   }
 
-  out << "row " << row << " (" << x.size() << (x.size() == 1 ? " value, " : " values, ")
-      << to_string(dtype_of<T>) << ")\n";
+  out << "row " << row << " (" << op.name << " of " << x.size() << (x.size() == 1 ? " value, " : " values, ")
+      << to_string(dtype_of<T>);
+  if (op.needs_target) out << ", target " << e.input.target + 1;
+  out << ")\n";
   write_wrapped(out, labels, groups, table_width, "  ");
   for (const std::string& b : broken) out << "  FAIL " << b << '\n';
 }
 
 // prefix: "f32," when the output holds several element types (a dtype column), else empty.
 template <class T>
-void write_csv_row(std::size_t row, const std::vector<T>& x, const Evaluated<T>& e, std::string_view prefix,
+void write_csv_row(std::size_t row, const EvalOp& op, const Evaluated<T>& e, std::string_view prefix,
                    std::ostream& out) {
+  const std::vector<Shown> shown = shown_elements(op, e.input);
   for (const Output<T>& o : e.outputs) {
-    for (std::size_t i = 0; i < x.size(); ++i) {
-      out << cat({prefix, csv_field(o.impl->name), ",", std::to_string(row), ",", std::to_string(i + 1), ",", shortest(x[i]),
-                  ",", shortest(o.y[i]), ",", shortest(e.rn[i]), ",", shortest(o.ulp[i]), "\n"});
+    for (const Shown& s : shown) {
+      out << cat({prefix, csv_field(o.impl->name), ",", std::to_string(row), ",", std::to_string(s.col), ",",
+                  shortest(e.input.x[s.col - 1]), ",", shortest(o.y[s.output]), ",", shortest(e.ref.rounded[s.output]),
+                  ",", shortest(o.ulp[s.output]), "\n"});
     }
   }
 }
@@ -136,7 +195,8 @@ void write_csv_row(std::size_t row, const std::vector<T>& x, const Evaluated<T>&
 // Also collects the notes on skipped implementations, printed only once the
 // input has parsed, so a bad run prints exactly its one error line.
 template <class T>
-std::vector<const Impl*> select_impls(const Args& args, Format format, bool several_types, std::vector<std::string>& notes) {
+std::vector<const Impl*> select_impls(const Args& args, Op op, Format format, bool several_types,
+                                      std::vector<std::string>& notes) {
   const std::string_view dtype = to_string(dtype_of<T>);
   std::vector<ImplChoice> choices;
   if (args.has("impl")) {
@@ -146,9 +206,10 @@ std::vector<const Impl*> select_impls(const Args& args, Format format, bool seve
   }
   std::vector<const Impl*> out;
   for (const ImplChoice& c : choices) {
-    if (!c.impl->provides(Op::softmax, dtype_of<T>)) {
+    if (!c.impl->provides(op, dtype_of<T>)) {
       // Asked for by name in its one type, an error; among several types, a note for this one.
-      if (c.named && !several_types) throw UsageError(cat({quote(c.impl->name), " does not provide ", dtype}));
+      const std::string what = op == Op::softmax ? std::string(dtype) : cat({to_string(op), " in ", dtype});
+      if (c.named && !several_types) throw UsageError(cat({quote(c.impl->name), " does not provide ", what}));
       if (c.named) notes.push_back(cat({"skipping ", quote(c.impl->name), " in ", dtype, ": not provided"}));
       continue;
     }
@@ -164,24 +225,64 @@ std::vector<const Impl*> select_impls(const Args& args, Format format, bool seve
 
 // One element type's pass over the rows. With several types (--dtype both)
 // the CSV gains a leading dtype column and its header is written once.
+// The cases of the rows read: softmax_backward takes them in pairs (y, then dy).
+template <class T>
+std::vector<OpCase<T>> make_cases(const EvalOp& op, std::optional<std::size_t> target, std::vector<std::vector<T>> rows) {
+  std::vector<OpCase<T>> cases;
+  if (op.op == Op::softmax_backward) {
+    if (rows.size() % 2) throw InputError(cat({"softmax_backward reads rows in pairs (y, then dy); row ",
+                                               std::to_string(rows.size()), " has no dy row after it"}));
+    for (std::size_t r = 0; r < rows.size(); r += 2) {
+      if (rows[r].size() != rows[r + 1].size())
+        throw InputError(cat({"softmax_backward: row ", std::to_string(r + 2), " (dy) has ", std::to_string(rows[r + 1].size()),
+                              " values, row ", std::to_string(r + 1), " (y) ", std::to_string(rows[r].size())}));
+      cases.push_back({Op::softmax_backward, std::move(rows[r]), std::move(rows[r + 1]), 0});
+    }
+    return cases;
+  }
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    if (target && *target >= rows[r].size())
+      throw InputError(cat({"row ", std::to_string(r + 1), ": --target ", std::to_string(*target + 1), " but the row has ",
+                            std::to_string(rows[r].size()), rows[r].size() == 1 ? " value" : " values"}));
+    cases.push_back({op.op, std::move(rows[r]), {}, target.value_or(0)});
+  }
+  return cases;
+}
+
+std::optional<std::size_t> parse_target(const Args& args, const EvalOp& op) {
+  const std::optional<std::string_view> text = args.last("target");
+  if (!op.needs_target) {
+    if (text) throw UsageError(cat({"--target applies to cross_entropy and cross_entropy_grad, not ", op.name}));
+    return std::nullopt;
+  }
+  if (!text) throw UsageError(cat({"--op ", op.name, " needs --target J (the target class, counted from 1)"}));
+  std::size_t j = 0;
+  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), j);
+  if (ec != std::errc{} || end != text->data() + text->size() || j == 0)
+    throw UsageError(cat({"--target: expected a class number counted from 1, got ", quote(*text)}));
+  return j - 1;
+}
+
 template <class T>
 int run_typed(const Args& args, Format format, Io& io, bool several_types, bool first) {
   // Options first, so a bad --impl is reported before stdin is read.
+  const EvalOp& op = parse_eval_op(args.last("op").value_or("softmax"));
+  const std::optional<std::size_t> target = parse_target(args, op);
   std::vector<std::string> notes;
-  const std::vector<const Impl*> impls = select_impls<T>(args, format, several_types, notes);
-  const std::vector<std::vector<T>> rows = read_rows<T>(args, io.in);
-  if (rows.empty()) notes.push_back("the input has no rows");
+  const std::vector<const Impl*> impls = select_impls<T>(args, op.op, format, several_types, notes);
+  const std::vector<OpCase<T>> cases = make_cases<T>(op, target, read_rows<T>(args, io.in));
+  if (cases.empty()) notes.push_back("the input has no rows");
   for (const std::string& note : notes) io.err << "softmax-lab: eval: note: " << note << '\n';
 
   if (format == Format::csv && first) io.out << (several_types ? "dtype," : "") << "impl,row,col,x,y,ref,ulp_error\n";
   const std::string prefix = several_types ? cat({to_string(dtype_of<T>), ","}) : std::string();
-  for (std::size_t r = 0; r < rows.size() && io.out.good(); ++r) {
-    const Evaluated<T> e = evaluate(rows[r], impls);
+  for (std::size_t r = 0; r < cases.size() && io.out.good(); ++r) {
+    const Evaluated<T> e = evaluate(cases[r], impls);
     if (format == Format::csv) {
-      write_csv_row(r + 1, rows[r], e, prefix, io.out);
+      write_csv_row(r + 1, op, e, prefix, io.out);
     } else {
       if (r > 0 || !first) io.out << '\n';
-      write_table_row(r + 1, rows[r], e, io.out);
+      write_table_row(r + 1, op, e, io.out);
     }
   }
   return 0;
@@ -213,12 +314,20 @@ int run_eval(const Args& args, Io& io) {
 Command eval() {
   return {
       .name = "eval",
-      .summary = "softmax of given rows by every implementation, beside the reference",
+      .summary = "softmax (or another --op) of given rows by every implementation, beside the reference",
       .synopsis = "eval [options] [VALUES... | FILE | -]",
       .description =
-          "Computes the softmax of each input row with every selected implementation\n"
-          "and shows the outputs beside the correctly rounded reference, with the\n"
-          "error of each output in ulps of the exact value.\n"
+          "Computes the softmax (or the --op) of each input row with every selected\n"
+          "implementation and shows the outputs beside the correctly rounded\n"
+          "reference, with the error of each output in ulps of the exact value.\n"
+          "\n"
+          "operations (--op):\n"
+          "  softmax, log_softmax: one output per value.\n"
+          "  cross_entropy: the loss -log softmax(x)_J of the row for --target J,\n"
+          "  shown (and in csv, one line per row) at col = J; cross_entropy_grad: the\n"
+          "  gradient softmax(x) - e_J from the same kernel, one output per value.\n"
+          "  softmax_backward: rows in pairs, y then dy (same length): dx = y * (dy -\n"
+          "  <dy, y>) for the y and dy given, one output per value (x shows y).\n"
           "\n"
           "input:\n"
           "  Values on the command line form ONE row: `eval 4.8 1.21 2.385` and\n"
@@ -256,8 +365,9 @@ Command eval() {
           "  nan where the reference is NaN. With --dtype both the rows are\n"
           "  evaluated in f32, then in f64, and the csv has a leading dtype column.\n"
           "\n"
-          "example:\n"
-          "  echo 4.8,1.21,2.385 | softmax-lab eval --impl stable --format csv -\n",
+          "examples:\n"
+          "  echo 4.8,1.21,2.385 | softmax-lab eval --impl stable --format csv -\n"
+          "  softmax-lab eval --op cross_entropy --target 1 4.8 1.21 2.385\n",
       .options = eval_options,
       .max_positionals = std::numeric_limits<std::size_t>::max(),
       .run = run_eval,
