@@ -18,6 +18,8 @@ AccuracyGrid full_accuracy_grid() {
   // Tails of 4/8/16-lane bodies, powers of two, the LLM vocabularies, 2^20.
   g.sizes = {1, 2, 3, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 1000, 1024, 4096, 32000, 50257, 128256, 1u << 20};
   g.seeds = {1, 2, 3};
+  for (const OpInfo& op : op_table) g.ops.push_back(op.op);
+  g.op_sizes = g.sizes;
   return g;
 }
 
@@ -33,6 +35,10 @@ AccuracyGrid default_accuracy_grid() {
                            "masked-all", "posinf", "nan"})
     g.short_families.push_back(find_family(name));
   g.short_max_n = 128256;
+  // The other operations share softmax's exponentials and sums: the sizes
+  // where their errors could differ (tails of the vector bodies, block
+  // boundaries, the vocabularies, 2^20), not every one.
+  g.op_sizes = {1, 2, 3, 7, 16, 17, 33, 100, 1000, 4096, 32000, 128256, 1u << 20};
   return g;
 }
 

@@ -7,6 +7,7 @@
 
 #include "impls/registry.hpp"
 #include "lab/families.hpp"
+#include "lab/ops/op_case.hpp"
 
 namespace smx {
 
@@ -16,6 +17,8 @@ struct AccuracyGrid {
   std::vector<const FamilyInfo*> families;
   std::vector<std::size_t> sizes;
   std::vector<std::uint64_t> seeds;          // random families run once per seed, others once
+  std::vector<Op> ops;                       // operations measured (softmax and the others)
+  std::vector<std::size_t> op_sizes;         // row lengths for the operations beyond softmax
   // Rows longer than this run the first seed only: they hold hundreds of
   // thousands of outputs already, and the report must finish in about a minute.
   std::size_t all_seeds_up_to_n = 65536;

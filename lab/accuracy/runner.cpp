@@ -1,17 +1,15 @@
 #include "lab/accuracy/runner.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
 #include <cstring>
 #include <limits>
 #include <map>
-#include <mutex>
-#include <thread>
 
+#include "lab/accuracy/op_runner.hpp"
 #include "lab/accuracy/output_stats.hpp"
+#include "lab/accuracy/parallel_inputs.hpp"
 #include "lab/accuracy/row_hash.hpp"
 #include "lab/contract_check.hpp"
 #include "reference/metrics.hpp"
@@ -154,7 +152,8 @@ std::vector<std::string> impl_names(const AccuracyRun& run) {
 AccuracyRun run_accuracy(const AccuracyGrid& grid, unsigned threads,
                          const std::function<void(std::size_t, std::size_t)>& progress) {
   std::vector<Input> inputs;
-  for (Dtype d : grid.dtypes)
+  const bool softmax = std::find(grid.ops.begin(), grid.ops.end(), Op::softmax) != grid.ops.end();
+  for (Dtype d : softmax ? grid.dtypes : std::vector<Dtype>{})
     for (const FamilyInfo* f : grid.families)
       for (std::size_t n : grid.sizes)
         for (std::uint64_t seed : grid.seeds) {
@@ -163,33 +162,24 @@ AccuracyRun run_accuracy(const AccuracyGrid& grid, unsigned threads,
           if (!f->random || n > grid.all_seeds_up_to_n) break;
         }
 
-  // Largest inputs first, so no thread is left with a 2^20 row at the end.
-  std::vector<std::size_t> order(inputs.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return inputs[a].n > inputs[b].n; });
-
+  const std::vector<OpInput> others = op_inputs(grid);
+  // One pool for both: softmax's inputs first in the index space, then the others'.
+  std::vector<std::size_t> sizes;
+  for (const Input& in : inputs) sizes.push_back(in.n);
+  for (const OpInput& in : others) sizes.push_back(in.n);
   std::vector<InputResult> results(inputs.size());
-  std::atomic<std::size_t> next{0}, done{0};
-  std::mutex mutex;
-  std::condition_variable changed;
-  auto worker = [&] {
-    for (std::size_t k; (k = next.fetch_add(1)) < order.size();) {
-      const Input& in = inputs[order[k]];
-      results[order[k]] = in.dtype == Dtype::f32 ? run_input<float>(grid, in) : run_input<double>(grid, in);
-      done.fetch_add(1);
-      changed.notify_one();
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < std::max(1u, threads); ++t) pool.emplace_back(worker);
-  {
-    std::unique_lock lock(mutex);
-    while (done.load() < inputs.size()) {
-      changed.wait_for(lock, std::chrono::milliseconds(200));
-      if (progress) progress(done.load(), inputs.size());
-    }
-  }
-  for (auto& t : pool) t.join();
+  std::vector<OpInputResult> other_results(others.size());
+  run_in_parallel(
+      largest_first(sizes), threads,
+      [&](std::size_t i) {
+        if (i >= inputs.size()) {
+          other_results[i - inputs.size()] = run_op_input(grid, others[i - inputs.size()]);
+          return;
+        }
+        const Input& in = inputs[i];
+        results[i] = in.dtype == Dtype::f32 ? run_input<float>(grid, in) : run_input<double>(grid, in);
+      },
+      progress);
 
   // Merge in grid order: deterministic whatever the threads did.
   AccuracyRun run;
@@ -215,6 +205,7 @@ AccuracyRun run_accuracy(const AccuracyGrid& grid, unsigned threads,
     }
   }
   for (AccuracyRecord& rec : run.records) finish(rec);
+  run.op_records = merge_op_results(grid, others, other_results);
   return run;
 }
 

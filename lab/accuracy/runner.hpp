@@ -8,12 +8,14 @@
 #include <vector>
 
 #include "lab/accuracy/grid.hpp"
+#include "lab/accuracy/op_record.hpp"
 #include "lab/accuracy/record.hpp"
 
 namespace smx {
 
 struct AccuracyRun {
-  std::vector<AccuracyRecord> records;  // grid order: dtype, family, n, impl
+  std::vector<AccuracyRecord> records;  // softmax, grid order: dtype, family, n, impl
+  std::vector<OpAccuracyRecord> op_records;  // the other operations: op, dtype, family, n, target, impl
   double reference_seconds = 0;         // CPU time spent in the reference
 };
 

@@ -1,0 +1,115 @@
+#include "lab/accuracy/op_runner.hpp"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "lab/io/float_text.hpp"
+
+namespace smx {
+namespace {
+
+std::span<const TargetRuleInfo> rules_of(Op op) {
+  const std::span<const TargetRuleInfo> all(target_rule_table);
+  return op == Op::cross_entropy ? all : all.first(1);
+}
+
+template <class T>
+OpInputResult run_typed(const AccuracyGrid& grid, const OpInput& in) {
+  OpInputResult out;
+  const OpCase<T> c = make_case<T>(in.op, family<T>(in.family->name, in.n, in.seed), in.seed, in.rule);
+  const OpExpected<T> ref = expected_op<T>(c);
+  std::vector<T> y(output_size(c));
+  out.rows.resize(grid.impls.size());
+  for (std::size_t k = 0; k < grid.impls.size(); ++k) {
+    const Impl& impl = *grid.impls[k];
+    if (!impl.provides(in.op, dtype_of<T>)) continue;
+    OpRowResult& r = out.rows[k];
+    r.ran = true;
+    run_op<T>(impl, c, y);
+    r.verdict = check_op<T>(impl, c, y, ref);
+    for (const OpPart p : parts_of(in.op)) {
+      const PartMetrics& m = r.verdict.metrics[p];
+      if (!m.count) continue;
+      const std::size_t i = m.worst;
+      const std::size_t xi = in.op == Op::cross_entropy ? (i == 0 ? c.target : i - 1) : i;
+      r.worst[static_cast<std::size_t>(p)] = {in.seed, xi, shortest(c.x[xi]), shortest(y[i]), shortest(ref.rounded[i])};
+    }
+  }
+  return out;
+}
+
+void merge(OpAccuracyRecord& rec, const OpRowResult& r, std::uint64_t seed) {
+  const OpVerdict& v = r.verdict;
+  ++rec.rows;
+  for (PartRecord& p : rec.parts) {
+    const PartMetrics& m = v.metrics[p.part];
+    p.count += m.count;
+    p.not_cr += m.not_cr;
+    p.nonfinite += m.nonfinite;
+    if (m.count && m.max_ulp >= p.max_ulp) p.max_ulp = m.max_ulp, p.worst = r.worst[static_cast<std::size_t>(p.part)];
+    p.max_abs = std::max(p.max_abs, m.max_abs);
+  }
+  rec.order_violations += v.metrics.order_violations;
+  rec.special = rec.special || v.special;
+  rec.policy_ok = rec.policy_ok && v.policy_ok;
+  rec.budget_applies = rec.budget_applies && v.budget_applies;
+  if (!v.ok && rec.failure.empty()) rec.failure = "seed " + std::to_string(seed) + ": " + v.failure;
+}
+
+}  // namespace
+
+std::vector<OpInput> op_inputs(const AccuracyGrid& grid) {
+  std::vector<OpInput> inputs;
+  for (const Op op : grid.ops) {
+    if (op == Op::softmax) continue;  // runner.cpp's own
+    for (const Dtype d : grid.dtypes)
+      for (const FamilyInfo* f : grid.families)
+        for (const std::size_t n : grid.op_sizes)
+          for (const TargetRuleInfo& rule : rules_of(op))
+            for (const std::uint64_t seed : grid.seeds) {
+              if (!grid.runs(*f, n)) break;
+              inputs.push_back({op, d, f, n, seed, rule.rule});
+              if (!f->random || n > grid.all_seeds_up_to_n) break;
+            }
+  }
+  return inputs;
+}
+
+OpInputResult run_op_input(const AccuracyGrid& grid, const OpInput& in) {
+  return in.dtype == Dtype::f32 ? run_typed<float>(grid, in) : run_typed<double>(grid, in);
+}
+
+std::vector<OpAccuracyRecord> merge_op_results(const AccuracyGrid& grid, const std::vector<OpInput>& inputs,
+                                               const std::vector<OpInputResult>& results) {
+  std::vector<OpAccuracyRecord> records;
+  std::map<std::tuple<int, int, std::string_view, std::size_t, int, std::size_t>, std::size_t> slot;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const OpInput& in = inputs[i];
+    for (std::size_t k = 0; k < grid.impls.size(); ++k) {
+      const OpRowResult& r = results[i].rows[k];
+      if (!r.ran) continue;
+      const auto key = std::make_tuple(static_cast<int>(in.op), static_cast<int>(in.dtype), in.family->name, in.n,
+                                       static_cast<int>(in.rule), k);
+      auto [it, fresh] = slot.try_emplace(key, records.size());
+      if (fresh) {
+        OpAccuracyRecord rec;
+        rec.impl = grid.impls[k]->name;
+        rec.op = in.op;
+        rec.dtype = in.dtype;
+        rec.family = in.family->name;
+        rec.target = in.op == Op::cross_entropy ? std::string(to_string(in.rule)) : std::string();
+        rec.n = in.n;
+        for (const OpPart p : parts_of(in.op)) rec.parts.push_back(PartRecord{.part = p, .worst = {}});
+        rec.budget = grid.impls[k]->declared(in.op, in.dtype).budget.at(in.n);
+        records.push_back(std::move(rec));
+      }
+      merge(records[it->second], r, in.seed);
+    }
+  }
+  for (OpAccuracyRecord& rec : records)
+    rec.verdict = !rec.failure.empty() ? "fail" : rec.budget_applies ? "pass" : "no claim";
+  return records;
+}
+
+}  // namespace smx
