@@ -103,6 +103,10 @@ OpVerdict check_op(const Impl& impl, const OpCase<T>& c, std::span<const T> y, c
     v.special = true;
     const RowClass rc = c.op == Op::softmax_backward ? RowClass::nan : classify<T>(c.x);
     const SpecialValues& sv = behaviour.special;
+    if (rc == RowClass::pos_inf && behaviour.domain == Domain::exp_range) {  // exp(+inf) is beyond exp's range
+      v.budget_applies = false;
+      return v;
+    }
     if (rc == RowClass::nan && sv.nan_input == NanInput::nan_row) every_nan(c.op == Op::softmax_backward ? "non-finite y or dy" : "NaN in the row");
     else if (rc == RowClass::all_neg_inf && sv.all_neg_inf == AllNegInf::nan) every_nan("all -inf row");
     else if (rc == RowClass::pos_inf && sv.pos_inf == PosInf::nan_row) every_nan("+inf in the row");
