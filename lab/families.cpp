@@ -61,6 +61,11 @@ template <class T> void llm(std::span<T> x, Rng& rng) {
 template <class T> void offset(std::span<T> x, Rng& rng) {
   for (T& v : x) v = static_cast<T>(1e4 + rng.uniform(-1, 1));
 }
+// The trackers' case of cross-entropy on offset logits: float holds 1e8 only
+// to steps of 8, so the row is a few distinct values e^-8 apart.
+template <class T> void offset_1e8(std::span<T> x, Rng& rng) {
+  for (T& v : x) v = static_cast<T>(1e8 + rng.uniform(-64, 64));
+}
 template <class T> void wide(std::span<T> x, Rng& rng) {
   const double half = 2 * Thresholds<T>::overflow;
   for (T& v : x) v = static_cast<T>(rng.uniform(-half, half));
@@ -117,6 +122,10 @@ template <class T> void masked(std::span<T> x, Rng& rng) {
     if (rng.uniform() < 0.5) v = static_cast<T>(-inf);
   if (!x.empty()) x[rng.index(x.size())] = static_cast<T>(rng.normal());  // keep one finite
 }
+template <class T> void masked_one(std::span<T> x, Rng& rng) {
+  std::fill(x.begin(), x.end(), static_cast<T>(-inf));
+  if (!x.empty()) x[rng.index(x.size())] = static_cast<T>(rng.normal());
+}
 template <class T> void masked_all(std::span<T> x, Rng&) { std::fill(x.begin(), x.end(), static_cast<T>(-inf)); }
 template <class T> void posinf(std::span<T> x, Rng& rng) {
   normal_logits<T, 1>(x, rng);
@@ -149,6 +158,8 @@ const Family families[] = {
     {{"llm", "language-model-like: normal(-2, 2.5) body, 1 + n/2000 tokens at 8..25 (use n = 32000, 50257, 128256, 151936)",
       FamilyKind::finite, true}, SMX_GEN1(llm)},
     {{"offset", "huge offset, small spread: 1e4 + uniform[-1, 1)", FamilyKind::finite, true}, SMX_GEN1(offset)},
+    {{"offset-1e8", "huge offset: 1e8 + uniform[-64, 64) (float holds steps of 8)", FamilyKind::finite, true},
+     SMX_GEN1(offset_1e8)},
     {{"wide", "uniform over twice exp's range (float +-177, double +-1419): all but a few outputs underflow",
       FamilyKind::finite, true}, SMX_GEN1(wide)},
     {{"thresholds", "max 0; the rest at -87.3365, -103.2789, -103.9721 (double: -708.3964, -744.4401, -745.1332) +-4 ulps",
@@ -163,6 +174,7 @@ const Family families[] = {
       FamilyKind::finite, true}, SMX_GEN1(ties)},
     {{"masked", "normal(0, 1) with about half the entries -inf (at least one finite)", FamilyKind::masked, true},
      SMX_GEN1(masked)},
+    {{"masked-one", "every entry -inf but one, normal(0, 1)", FamilyKind::masked, true}, SMX_GEN1(masked_one)},
     {{"masked-all", "every entry -inf", FamilyKind::special, false}, SMX_GEN1(masked_all)},
     {{"posinf", "normal(0, 1) with 1 to 3 entries +inf", FamilyKind::special, true}, SMX_GEN1(posinf)},
     {{"nan", "normal(0, 1) with one NaN", FamilyKind::special, true}, SMX_GEN1(nan)},

@@ -323,6 +323,11 @@ RowMetrics row_metrics(std::span<const T> x, std::span<const T> y, std::span<con
   return m;
 }
 
+template <class T>
+std::uint64_t order_violations(std::span<const T> x, std::span<const T> y, std::span<const std::uint32_t> order) {
+  return suspects(x, y, order).first ? order_violations(x, y) : 0;
+}
+
 template <class T> double bound_basic(std::span<const T> x) {
   const auto n = std::count_if(x.begin(), x.end(), [](T v) { return std::isfinite(v); });
   return static_cast<double>(n) + 3;
@@ -342,6 +347,8 @@ template <class T> double bound_shifted(std::span<const T> x) {
   template bool subnormal_class<T>(long double);                                                     \
   template double sum_error<T>(std::span<const T>);                                                  \
   template std::uint64_t order_violations<T>(std::span<const T>, std::span<const T>);                \
+  template std::uint64_t order_violations<T>(std::span<const T>, std::span<const T>,                 \
+                                             std::span<const std::uint32_t>);                        \
   template std::uint64_t tie_mismatches<T>(std::span<const T>, std::span<const T>);                  \
   template RowMetrics row_metrics<T>(std::span<const T>, std::span<const T>, std::span<const T>,     \
                                      std::span<const long double>, std::span<const std::uint32_t>,   \

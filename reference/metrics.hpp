@@ -28,6 +28,9 @@ template <class T> double sum_error(std::span<const T> y);
 
 // Pairs with x_i < x_j but y_i > y_j (NaN entries are left out). O(n log n).
 template <class T> std::uint64_t order_violations(std::span<const T> x, std::span<const T> y);
+// The same, given x_order(x): a linear pass unless that pass finds a suspect.
+template <class T>
+std::uint64_t order_violations(std::span<const T> x, std::span<const T> y, std::span<const std::uint32_t> order);
 // Pairs with x_i == x_j but y_i != y_j. O(n log n).
 template <class T> std::uint64_t tie_mismatches(std::span<const T> x, std::span<const T> y);
 

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 namespace smx::ref {
 
@@ -74,6 +75,13 @@ struct Loss {
 template <class T>
 Loss<T> cross_entropy(std::span<const T> x, std::size_t target, std::span<T> grad = {},
                       std::span<long double> grad_value = {}, const Options& options = {});
+// The same for several targets of one row (the softmax and log-softmax
+// computed once): one loss each, and in grads (empty, or targets.size() rows
+// of n one after the other) one gradient each. The first loss's stats hold
+// the shared work.
+template <class T>
+std::vector<Loss<T>> cross_entropy(std::span<const T> x, std::span<const std::size_t> targets, std::span<T> grads,
+                                   std::span<long double> grad_values = {}, const Options& options = {});
 
 // The softmax backward pass dx = y * (dy - <dy, y>) for the exact y and dy
 // given (any values, not only a softmax output): a rational function of

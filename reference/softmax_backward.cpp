@@ -58,6 +58,7 @@ R round_scaled(const cpp_int& N, int k) {
     const cpp_int half = cpp_int(1) << (shift - 1);
     if (rem > half || (rem == half && (m & 1) != 0)) ++m;
   }
+  if (m == 0) return neg ? -R(0) : R(0);  // below half the smallest subnormal
   if (boost::multiprecision::msb(m) == static_cast<unsigned>(L::digits)) {  // rounded up to 2^digits
     m >>= 1;
     ++q;

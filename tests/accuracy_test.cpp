@@ -38,6 +38,35 @@ const AccuracyRecord& record(const AccuracyRun& run, std::string_view impl, std:
 
 }  // namespace
 
+TEST_CASE("accuracy: the other operations give one record per (op, impl, dtype, family, n, target rule)", "[accuracy]") {
+  AccuracyGrid grid = small_grid({find("stable"), find("naive")}, {"normal-1", "masked-all", "dominant"});
+  grid.ops = {Op::log_softmax, Op::cross_entropy, Op::softmax_backward};
+  grid.op_sizes = {8, 100};
+  const AccuracyRun one = run_accuracy(grid, 1), two = run_accuracy(grid, 2);
+  CHECK(one.records.empty());  // softmax was not asked for
+  // (log_softmax + 3 target rules + backward) x impls x dtypes x families x sizes.
+  CHECK(one.op_records.size() == (1 + 3 + 1) * 2 * 2 * 3 * 2);
+  const nlohmann::ordered_json j = accuracy_json(one, {collect_run_context(), 1.5, 2, {1, 2}, {}});
+  CHECK(j == accuracy_json(two, {collect_run_context(), 1.5, 2, {1, 2}, {}}));  // whatever the threads
+  for (const auto& rec : j["op_records"]) {
+    for (const char* key : {"impl", "op", "dtype", "family", "target", "n", "rows", "parts", "order_violations",
+                            "special", "policy_ok", "budget", "budget_applies", "verdict", "failure"})
+      CHECK(rec.contains(key));
+    const bool ce = rec["op"] == "cross_entropy";
+    CHECK(rec["parts"].size() == (ce ? 3u : 1u));
+    CHECK(ce == !rec["target"].get<std::string>().empty());
+    for (const auto& [part, m] : rec["parts"].items())
+      for (const char* key : {"count", "max_ulp", "max_abs", "not_cr", "nonfinite", "worst"}) CHECK(m.contains(key));
+  }
+  // The confident row: stable's max log-probability and its loss lose every digit (~ -e^-40 n rounds to 0).
+  for (const OpAccuracyRecord& r : one.op_records)
+    if (r.impl == "stable" && r.family == "dominant" && r.dtype == Dtype::f32 && (r.target.empty() || r.target == "argmax")) {
+      CAPTURE(to_string(r.op), r.n);
+      if (r.op == Op::log_softmax) CHECK(r.part(OpPart::value)->max_ulp > 1e6);
+      if (r.op == Op::cross_entropy) CHECK(r.part(OpPart::loss)->max_ulp > 1e6);
+    }
+}
+
 TEST_CASE("accuracy: one record per (impl, dtype, family, n) with every documented field", "[accuracy]") {
   const auto grid = small_grid({find("stable"), find("naive")}, {"normal-1", "masked-all"});
   const AccuracyRun run = run_accuracy(grid, 2);

@@ -254,7 +254,7 @@ TEST_CASE("cli: the shared filters mean the same in every command that takes the
   const std::vector<Case> cases = {
       {{"list", "--impl", "stable", "--dtype", "both", "--format", "csv"}, {"stable,"}},
       {{"accuracy", "--impl", "stable", "--dtype", "both", "--family", "equal", "--n", "3", "--seeds", "1", "--format", "csv"},
-       {"stable,f32,equal,3,", "stable,f64,equal,3,"}},
+       {"stable,softmax,f32,equal,3,", "stable,softmax,f64,equal,3,"}},
       {{"bench", "--quick", "--impl", "stable", "--dtype", "both", "--family", "normal-1", "--n", "1k", "--benchmark_list_tests"},
        {"softmax/f32/stable/normal/n:1024\n", "softmax/f64/stable/normal/n:1024\n"}},
       // eval: each row parsed to f32, then to f64; the csv says which.

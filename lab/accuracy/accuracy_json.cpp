@@ -28,6 +28,7 @@ nlohmann::ordered_json context_json(const RunContext& c) {
 nlohmann::ordered_json to_json(const AccuracyRecord& r) {
   return {
       {"impl", r.impl},
+      {"op", to_string(Op::softmax)},
       {"dtype", to_string(r.dtype)},
       {"family", r.family},
       {"n", r.n},
@@ -58,6 +59,31 @@ nlohmann::ordered_json to_json(const AccuracyRecord& r) {
   };
 }
 
+nlohmann::ordered_json to_json(const OpAccuracyRecord& r) {
+  nlohmann::ordered_json parts = nlohmann::ordered_json::object();
+  for (const PartRecord& p : r.parts)
+    parts[std::string(to_string(p.part))] = {{"count", p.count},          {"max_ulp", number(p.max_ulp)},
+                                             {"max_abs", number(p.max_abs)}, {"not_cr", p.not_cr},
+                                             {"nonfinite", p.nonfinite},   {"worst", worst_json(p.worst)}};
+  return {
+      {"impl", r.impl},
+      {"op", to_string(r.op)},
+      {"dtype", to_string(r.dtype)},
+      {"family", r.family},
+      {"target", r.target},
+      {"n", r.n},
+      {"rows", r.rows},
+      {"parts", parts},
+      {"order_violations", r.order_violations},
+      {"special", r.special},
+      {"policy_ok", r.policy_ok},
+      {"budget", number(r.budget)},
+      {"budget_applies", r.budget_applies},
+      {"verdict", r.verdict},
+      {"failure", r.failure},
+  };
+}
+
 nlohmann::ordered_json accuracy_json(const AccuracyRun& run, const AccuracyMeta& meta) {
   nlohmann::ordered_json context = context_json(meta.context);
   context["wall_seconds"] = meta.wall_seconds;
@@ -66,7 +92,9 @@ nlohmann::ordered_json accuracy_json(const AccuracyRun& run, const AccuracyMeta&
   context["seeds"] = meta.seeds;
   nlohmann::ordered_json records = nlohmann::ordered_json::array();
   for (const AccuracyRecord& r : run.records) records.push_back(to_json(r));
-  nlohmann::ordered_json out = {{"context", context}, {"records", records}};
+  nlohmann::ordered_json op_records = nlohmann::ordered_json::array();
+  for (const OpAccuracyRecord& r : run.op_records) op_records.push_back(to_json(r));
+  nlohmann::ordered_json out = {{"context", context}, {"records", records}, {"op_records", op_records}};
   if (!meta.exhaustive.empty()) {
     nlohmann::ordered_json sweep = nlohmann::ordered_json::array();
     for (const ExhaustiveResult& e : meta.exhaustive)
@@ -77,19 +105,21 @@ nlohmann::ordered_json accuracy_json(const AccuracyRun& run, const AccuracyMeta&
   return out;
 }
 
-std::string accuracy_json_text(const AccuracyRun& run, const AccuracyMeta& meta) {
-  const nlohmann::ordered_json full = accuracy_json(run, meta);
-  const nlohmann::ordered_json& records = full["records"];
+namespace {
+
+// "fields": the first record's keys; each record the array of its values,
+// a worst element the array of its values, one record per line.
+std::string record_lines(const nlohmann::ordered_json& records, std::string_view fields_key,
+                         std::string_view records_key) {
   nlohmann::ordered_json fields = nlohmann::ordered_json::array();
   if (!records.empty())
     for (const auto& [key, value] : records.front().items()) fields.push_back(key);
-  std::string out = "{\"context\":" + full["context"].dump() + ",\n\"fields\":" + fields.dump() +
-                    ",\n\"worst_fields\":[\"seed\",\"index\",\"x\",\"y\",\"ref\"],\n\"records\":[";
+  std::string out = ",\n\"" + std::string(fields_key) + "\":" + fields.dump() + ",\n\"" + std::string(records_key) + "\":[";
   const char* sep = "\n";
   for (const auto& rec : records) {
     nlohmann::ordered_json row = nlohmann::ordered_json::array();
     for (const auto& [key, value] : rec.items()) {
-      if (!value.is_object()) {
+      if (!value.is_object() || key == "parts") {
         row.push_back(value);
         continue;
       }
@@ -100,7 +130,16 @@ std::string accuracy_json_text(const AccuracyRun& run, const AccuracyMeta& meta)
     out += sep + row.dump();
     sep = ",\n";
   }
-  out += "]";
+  return out + "]";
+}
+
+}  // namespace
+
+std::string accuracy_json_text(const AccuracyRun& run, const AccuracyMeta& meta) {
+  const nlohmann::ordered_json full = accuracy_json(run, meta);
+  std::string out = "{\"context\":" + full["context"].dump() + ",\n\"worst_fields\":[\"seed\",\"index\",\"x\",\"y\",\"ref\"]" +
+                    record_lines(full["records"], "fields", "records") +
+                    record_lines(full["op_records"], "op_fields", "op_records");
   if (full.contains("exhaustive")) out += ",\n\"exhaustive\":" + full["exhaustive"].dump();
   return out + "}\n";
 }

@@ -1,4 +1,6 @@
-// accuracy.json: {"context": {...}, "fields": [names], "records": [[values]...]};
+// accuracy.json: {"context": {...}, "fields": [names], "records": [[values]...],
+// "op_fields": [names], "op_records": [[values]...]} (softmax's records, then
+// the other operations');
 // the schema is documented in README.md ("accuracy.json"). Numbers that are
 // not finite (an infinite KL divergence, a missing budget) are null.
 #pragma once
@@ -22,6 +24,8 @@ struct AccuracyMeta {
 };
 
 nlohmann::ordered_json to_json(const AccuracyRecord& r);
+// An operation record: its parts as an object {part: {max_ulp, max_abs, ...}}.
+nlohmann::ordered_json to_json(const OpAccuracyRecord& r);
 // One object per record, every field named.
 nlohmann::ordered_json accuracy_json(const AccuracyRun& run, const AccuracyMeta& meta);
 // The text of accuracy.json: the same content with each record an array of

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "lab/accuracy/op_markdown.hpp"
 #include "lab/families.hpp"
 #include "lab/io/markdown.hpp"
 
@@ -257,6 +258,7 @@ std::string accuracy_markdown(const AccuracyRun& run, const AccuracyMeta& meta, 
   summary_section(out, run);
   special_matrix(out, run);
   findings_section(out, run);
+  op_sections(out, run);
   if (!meta.exhaustive.empty()) {
     out << "## Exhaustive sweep: softmax([0, x]) for every float x in [-104, 0]\n\n"
            "The second output is exp(x) / (1 + exp(x)), so this exposes each kernel's exp over its whole useful "

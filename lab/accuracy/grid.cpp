@@ -9,6 +9,11 @@ bool AccuracyGrid::runs(const FamilyInfo& f, std::size_t n) const {
                                           [&](const FamilyInfo* s) { return s->name == f.name; });
 }
 
+bool AccuracyGrid::op_long_family(const FamilyInfo& f) const {
+  return op_long_families.empty() || std::any_of(op_long_families.begin(), op_long_families.end(),
+                                                 [&](const FamilyInfo* l) { return l->name == f.name; });
+}
+
 AccuracyGrid full_accuracy_grid() {
   AccuracyGrid g;
   for (const Impl& impl : all_impls())
@@ -18,6 +23,7 @@ AccuracyGrid full_accuracy_grid() {
   // Tails of 4/8/16-lane bodies, powers of two, the LLM vocabularies, 2^20.
   g.sizes = {1, 2, 3, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 1000, 1024, 4096, 32000, 50257, 128256, 1u << 20};
   g.seeds = {1, 2, 3};
+  g.ops.clear();
   for (const OpInfo& op : op_table) g.ops.push_back(op.op);
   g.op_sizes = g.sizes;
   return g;
@@ -31,14 +37,19 @@ AccuracyGrid default_accuracy_grid() {
   // llm, thresholds and increasing no error at 2^20 was twice that at
   // 128256, the special rows have none, and equal, ties, adjacent and
   // overflow-edge show the same sum growth as the random families.
-  for (const char* name : {"llm", "thresholds", "overflow-edge", "equal", "increasing", "adjacent", "ties",
+  for (const char* name : {"llm", "thresholds", "overflow-edge", "equal", "increasing", "adjacent", "ties", "offset-1e8", "masked-one",
                            "masked-all", "posinf", "nan"})
     g.short_families.push_back(find_family(name));
   g.short_max_n = 128256;
   // The other operations share softmax's exponentials and sums: the sizes
   // where their errors could differ (tails of the vector bodies, block
   // boundaries, the vocabularies, 2^20), not every one.
+  // 2^20 for the families whose errors grow with n or that hold the cases
+  // these operations lose digits on (a dominant logit, huge offsets, masks).
   g.op_sizes = {1, 2, 3, 7, 16, 17, 33, 100, 1000, 4096, 32000, 128256, 1u << 20};
+  g.op_short_max_n = 128256;
+  for (const char* name : {"normal-1", "uniform-100", "dominant", "offset", "masked"})
+    g.op_long_families.push_back(find_family(name));
   return g;
 }
 

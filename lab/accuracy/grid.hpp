@@ -17,8 +17,12 @@ struct AccuracyGrid {
   std::vector<const FamilyInfo*> families;
   std::vector<std::size_t> sizes;
   std::vector<std::uint64_t> seeds;          // random families run once per seed, others once
-  std::vector<Op> ops;                       // operations measured (softmax and the others)
+  std::vector<Op> ops{Op::softmax};          // operations measured (softmax and the others)
   std::vector<std::size_t> op_sizes;         // row lengths for the operations beyond softmax
+  // Of those, rows longer than op_short_max_n run only for op_long_families
+  // (empty: every family).
+  std::size_t op_short_max_n = static_cast<std::size_t>(-1);
+  std::vector<const FamilyInfo*> op_long_families;
   // Rows longer than this run the first seed only: they hold hundreds of
   // thousands of outputs already, and the report must finish in about a minute.
   std::size_t all_seeds_up_to_n = 65536;
@@ -27,6 +31,7 @@ struct AccuracyGrid {
   std::size_t short_max_n = 0;
 
   bool runs(const FamilyInfo& f, std::size_t n) const;
+  bool op_long_family(const FamilyInfo& f) const;
 };
 
 // Every available implementation and family, f32 and f64, n from 1 to 2^20

@@ -12,13 +12,14 @@
 
 namespace smx {
 
+// One job: an operation on one family row; cross-entropy's target rules
+// share it (and its reference's softmax and log-softmax).
 struct OpInput {
   Op op;
   Dtype dtype;
   const FamilyInfo* family;
   std::size_t n;
   std::uint64_t seed;
-  TargetRule rule;
 };
 
 // One cell's verdict on one input, and its output's metrics.
@@ -28,7 +29,7 @@ struct OpRowResult {
   WorstElement worst[op_part_table.size()];
 };
 struct OpInputResult {
-  std::vector<OpRowResult> rows;  // one per grid implementation
+  std::vector<std::vector<OpRowResult>> rows;  // per target rule (one: the operations without), per grid implementation
 };
 
 std::vector<OpInput> op_inputs(const AccuracyGrid& grid);

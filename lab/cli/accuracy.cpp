@@ -30,6 +30,7 @@ namespace {
 constexpr OptionSpec accuracy_options[] = {
     {"impl", "NAME[,NAME...]", "implementations ('all', 'prefix*' allowed; default: every available one)"},
     {"family", "NAME[,NAME...]", "input families (default: all; see the list below)"},
+    {"op", "OP[,OP...]", "operations: softmax, log_softmax, cross_entropy, softmax_backward (default: all)"},
     {"n", "N[,N...]", "row lengths, k/M suffixes allowed (default: the grid below); every family runs them"},
     {"grid", "default|full", "full: every family at every size of the grid, 2^20 included (default: default)"},
     {"dtype", "f32|f64|both", "element types (default: both)"},
@@ -45,7 +46,7 @@ constexpr std::array<Format, 3> accuracy_formats{Format::md, Format::json, Forma
 
 // The options that narrow the grid or the sweep: a run with any of them is
 // not the full report and leaves reports/ as it is. (--exhaustive only adds.)
-constexpr std::string_view narrowing_options[] = {"impl", "family", "n", "dtype", "seeds", "grid", "exhaustive-range"};
+constexpr std::string_view narrowing_options[] = {"impl", "family", "op", "n", "dtype", "seeds", "grid", "exhaustive-range"};
 
 unsigned parse_count(const Args& args, std::string_view option, unsigned fallback, unsigned max) {
   const auto v = args.last(option);
@@ -82,7 +83,8 @@ AccuracyGrid grid_from(const Args& args) {
     }
   }
   if (args.has("family")) g.families = parse_families(args.all("family"));
-  if (args.has("n")) g.sizes = parse_sizes(args.all("n")), g.short_families.clear();
+  if (args.has("op")) g.ops = parse_ops(args.all("op"));
+  if (args.has("n")) g.sizes = g.op_sizes = parse_sizes(args.all("n")), g.short_families.clear(), g.op_long_families.clear();
   if (const auto d = args.last("dtype")) g.dtypes = parse_dtypes(*d, true);
   if (args.has("seeds")) {
     g.seeds.clear();
@@ -137,8 +139,9 @@ int run_accuracy_command(const Args& args, Io& io) {
   write_file_atomically(*dir / "accuracy.md", accuracy_markdown(run, meta, figures));
   std::size_t failing = 0;
   for (const AccuracyRecord& r : run.records) failing += r.verdict == "fail";
+  for (const OpAccuracyRecord& r : run.op_records) failing += r.verdict == "fail";
   note(io.err, "accuracy",
-       cat({std::to_string(run.records.size()), " records, ", std::to_string(failing), " failing their declaration, in ",
+       cat({std::to_string(run.records.size() + run.op_records.size()), " records, ", std::to_string(failing), " failing their declaration, in ",
             std::to_string(static_cast<long>(meta.wall_seconds + 0.5)), " s on ", std::to_string(threads),
             " threads; wrote ", (*dir / "accuracy.md").string(), ", accuracy.json(.gz) and ", std::to_string(figures.size()),
             " figures in ", (*dir / "figures").string()}));

@@ -58,6 +58,19 @@ std::vector<Dtype> parse_dtypes(std::string_view value, bool allow_both) {
   return out;
 }
 
+std::vector<Op> parse_ops(const std::vector<std::string>& values) {
+  std::string expected;
+  for (const OpInfo& op : op_table) expected += cat({expected.empty() ? "" : ", ", op.name});
+  std::vector<Op> out;
+  for (const std::string& value : values)
+    for (const std::string& item : split_list(value, "op")) {
+      const std::optional<Op> op = op_named(item);
+      if (!op) throw UsageError(bad_value(item, "op", expected));
+      if (std::find(out.begin(), out.end(), *op) == out.end()) out.push_back(*op);
+    }
+  return out;
+}
+
 std::string_view to_string(Format f) {
   switch (f) {
     case Format::table: return "table";

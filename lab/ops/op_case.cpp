@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "lab/families.hpp"
+#include "reference/metrics.hpp"
 #include "reference/reference.hpp"
 
 namespace smx {
@@ -62,9 +63,20 @@ template <class T> void run_op(const Impl& impl, const OpCase<T>& c, std::span<T
   }
 }
 
+namespace {
+
+template <class T> void fill_per_ulp(OpExpected<T>& e) {
+  e.per_ulp.resize(e.exact.size());
+  for (std::size_t i = 0; i < e.exact.size(); ++i)
+    e.per_ulp[i] = std::isfinite(e.exact[i]) ? 1 / metrics::ulp<T>(e.exact[i]) : 0.0L;
+}
+
+}  // namespace
+
 template <class T> OpExpected<T> expected_op(const OpCase<T>& c) {
   OpExpected<T> e;
   const std::size_t n = c.x.size();
+  if (c.op == Op::log_softmax) e.x_order = metrics::x_order<T>(c.x);
   e.rounded.resize(output_size(c));
   e.exact.resize(output_size(c));
   const std::span<T> rounded(e.rounded);
@@ -85,14 +97,46 @@ template <class T> OpExpected<T> expected_op(const OpCase<T>& c) {
     const long double lse = ref::logsumexp<T>(c.x);  // to T's precision: a scale, not a value compared
     e.lse = std::isfinite(lse) ? lse : 0;
   }
+  fill_per_ulp(e);
   return e;
+}
+
+template <class T> std::vector<OpExpected<T>> expected_ops(std::span<const OpCase<T>> cases) {
+  std::vector<OpExpected<T>> out;
+  if (cases.empty()) return out;
+  const OpCase<T>& first = cases.front();
+  if (first.op != Op::cross_entropy || first.x.empty() || cases.size() == 1) {
+    for (const OpCase<T>& c : cases) out.push_back(expected_op<T>(c));
+    return out;
+  }
+  const std::size_t n = first.x.size();
+  std::vector<std::size_t> targets;
+  for (const OpCase<T>& c : cases) targets.push_back(c.target);
+  std::vector<T> grads(targets.size() * n);
+  std::vector<long double> grad_values(grads.size());
+  const std::vector<ref::Loss<T>> losses = ref::cross_entropy<T>(first.x, targets, grads, grad_values);
+  const long double lse = ref::logsumexp<T>(first.x);
+  for (std::size_t k = 0; k < cases.size(); ++k) {
+    OpExpected<T> e;
+    e.rounded.reserve(n + 1);
+    e.exact.reserve(n + 1);
+    e.rounded.push_back(losses[k].rounded);
+    e.exact.push_back(losses[k].value);
+    e.rounded.insert(e.rounded.end(), grads.begin() + k * n, grads.begin() + (k + 1) * n);
+    e.exact.insert(e.exact.end(), grad_values.begin() + k * n, grad_values.begin() + (k + 1) * n);
+    e.lse = std::isfinite(lse) ? lse : 0;
+    fill_per_ulp(e);
+    out.push_back(std::move(e));
+  }
+  return out;
 }
 
 #define SMX_INSTANTIATE(T)                                                                \
   template OpCase<T> make_case<T>(Op, std::vector<T>, std::uint64_t, TargetRule);         \
   template std::size_t output_size<T>(const OpCase<T>&);                                  \
   template void run_op<T>(const Impl&, const OpCase<T>&, std::span<T>);                   \
-  template OpExpected<T> expected_op<T>(const OpCase<T>&);
+  template OpExpected<T> expected_op<T>(const OpCase<T>&);                                \
+  template std::vector<OpExpected<T>> expected_ops<T>(std::span<const OpCase<T>>);
 SMX_INSTANTIATE(float)
 SMX_INSTANTIATE(double)
 #undef SMX_INSTANTIATE

@@ -58,7 +58,12 @@ struct OpExpected {
   std::vector<T> rounded;
   std::vector<long double> exact;
   long double lse = 0;  // log sum exp x for the log-domain ops (0 when not finite)
+  std::vector<std::uint32_t> x_order;  // log_softmax: metrics::x_order(x), shared by every implementation
+  std::vector<long double> per_ulp;     // 1 / ulp(exact[i]) (0 where not finite), shared the same way
 };
 template <class T> OpExpected<T> expected_op(const OpCase<T>& c);
+// The references of cases of one operation on one row that differ only in
+// their target (cross-entropy's target rules): the shared work done once.
+template <class T> std::vector<OpExpected<T>> expected_ops(std::span<const OpCase<T>> cases);
 
 }  // namespace smx

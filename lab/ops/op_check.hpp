@@ -60,7 +60,10 @@ struct OpVerdict {
   OpMetrics metrics;
 };
 
+// known: op_metrics of this output, when the caller has them already (they
+// depend on the output only, not on the implementation's declaration).
 template <class T>
-OpVerdict check_op(const Impl& impl, const OpCase<T>& c, std::span<const T> y, const OpExpected<T>& ref);
+OpVerdict check_op(const Impl& impl, const OpCase<T>& c, std::span<const T> y, const OpExpected<T>& ref,
+                   const OpMetrics* known = nullptr);
 
 }  // namespace smx
