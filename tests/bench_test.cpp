@@ -85,9 +85,9 @@ Impl fake(std::string_view name, row_fn<float> f32, row_fn<double> f64, UlpBudge
 
 TEST_CASE("bench: names read back into what they were made from", "[bench]") {
   const std::vector<BenchId> ids = {
-      {Kind::softmax, Dtype::f32, "stable", "normal", 32000, 0, 0, false},
-      {Kind::softmax, Dtype::f64, "vectorized.avx512", "wide", 4096, 0, 0, true},
-      {Kind::softmax, Dtype::f32, "naive", "normal", 32000, 64, 2, false},
+      {Kind::op, Dtype::f32, "stable", "normal", 32000, 0, 0, false},
+      {Kind::op, Dtype::f64, "vectorized.avx512", "wide", 4096, 0, 0, true},
+      {Kind::op, Dtype::f32, "naive", "normal", 32000, 64, 2, false},
       {Kind::copy, Dtype::f32, "", "", 16384, 0, 0, false},
       {Kind::exp, Dtype::f64, "", "", 67108864, 0, 0, false},
   };
@@ -124,7 +124,7 @@ TEST_CASE("bench: the full plan has every implementation, dtype, family and size
       if (!impl.available() || !impl.provides(Op::softmax, d)) continue;
       for (const BenchFamily& f : bench_families())
         for (const std::size_t n : sizes) {
-          const BenchId id{Kind::softmax, d, std::string(impl.name), std::string(f.name), n, 0, 0, false};
+          const BenchId id{Kind::op, d, std::string(impl.name), std::string(f.name), n, 0, 0, false};
           CHECK(full_names.count(bench_name(id)));
           if (f.name == "wide") {
             BenchId ftz = id;
@@ -134,14 +134,14 @@ TEST_CASE("bench: the full plan has every implementation, dtype, family and size
         }
       for (const BatchShape& s : batch_shapes())
         for (const int t : batch_threads())
-          CHECK(full_names.count(bench_name({Kind::softmax, d, std::string(impl.name), "normal", s.cols, s.rows, t, false})));
+          CHECK(full_names.count(bench_name({Kind::op, d, std::string(impl.name), "normal", s.cols, s.rows, t, false})));
     }
   }
   std::size_t copies = 0, exps = 0;
   for (const BenchCase& c : full) {
     copies += c.id.kind == Kind::copy;
     exps += c.id.kind == Kind::exp;
-    if (c.id.kind == Kind::softmax) CHECK(find_family(c.input_family) != nullptr);
+    if (c.id.kind == Kind::op) CHECK(find_family(c.input_family) != nullptr);
   }
   CHECK(copies == 4);  // L1, L2, L3, DRAM
   CHECK(exps == 2 * std::size(sizes));
@@ -151,7 +151,7 @@ TEST_CASE("bench: the quick plan times the speed targets' sizes; 2^24 only for t
   std::set<std::string> quick;
   for (const BenchCase& c : bench_plan({.preset = Preset::quick})) quick.insert(bench_name(c.id));
   const auto has = [&](const Impl& impl, Dtype d, std::size_t n) {
-    return quick.count(bench_name({Kind::softmax, d, std::string(impl.name), "normal", n, 0, 0, false})) > 0;
+    return quick.count(bench_name({Kind::op, d, std::string(impl.name), "normal", n, 0, 0, false})) > 0;
   };
   struct Row {
     std::string_view impl;
@@ -178,8 +178,8 @@ TEST_CASE("bench: the quick plan times the speed targets' sizes; 2^24 only for t
   }
   for (const std::size_t n : {1024, 32000, 128256, 16777216})
     CHECK(quick.count(bench_name({Kind::exp, Dtype::f32, "", "", n, 0, 0, false})));
-  CHECK(quick.count(bench_name({Kind::softmax, Dtype::f32, "vectorized", "normal", 32000, 64, 1, false})));  // 2M elements
-  CHECK(quick.count(bench_name({Kind::softmax, Dtype::f32, "vectorized", "normal", 32000, 64, 2, false})));
+  CHECK(quick.count(bench_name({Kind::op, Dtype::f32, "vectorized", "normal", 32000, 64, 1, false})));  // 2M elements
+  CHECK(quick.count(bench_name({Kind::op, Dtype::f32, "vectorized", "normal", 32000, 64, 2, false})));
   CHECK(quick.count(bench_name({Kind::copy, Dtype::f32, "", "", memory_levels().back().copy_bytes, 0, 0, false})));
 }
 
@@ -407,7 +407,7 @@ TEST_CASE("report: roofline bound, binding term and speedup wording", "[bench][r
   CHECK(r.binding(Dtype::f32, 1 << 24) == "memory (DRAM)");
   CHECK_FALSE(r.bound_seconds(Dtype::f64, 1 << 12));  // no probes for it
 
-  const BenchId id{Kind::softmax, Dtype::f32, "a", "normal", 1024, 0, 0, false};
+  const BenchId id{Kind::op, Dtype::f32, "a", "normal", 1024, 0, 0, false};
   const BenchResult base = result(id, {2.0, 2.1, 2.2}), fast = result(id, {1.0, 1.05, 1.1}), close = result(id, {1.9, 2.05, 2.3});
   CHECK(speedup_text(fast, &base) == "2.00×");
   CHECK(speedup_text(base, &fast) == "0.50×");
@@ -515,14 +515,14 @@ TEST_CASE("bench: a dotted-name textbook entry is planned, timed and drawn like 
   // Planned: the same benchmarks as stable, name for name (every family, no 2^24 for either).
   std::map<std::string, std::set<std::string>> planned;  // impl -> names with the impl left out
   for (const BenchCase& c : bench_plan({.preset = Preset::quick, .impls = impls})) {
-    if (c.id.kind != Kind::softmax) continue;
+    if (c.id.kind != Kind::op) continue;
     BenchId rest = c.id;
     rest.impl.clear();
     planned[c.id.impl].insert(bench_name(rest));
   }
   CHECK(planned["stable.f64acc"] == planned["stable"]);
-  CHECK(planned["stable"].count(bench_name({Kind::softmax, Dtype::f32, "", "wide", 4096, 0, 0, true})));
-  CHECK_FALSE(planned["stable"].count(bench_name({Kind::softmax, Dtype::f32, "", "normal", 16777216, 0, 0, false})));
+  CHECK(planned["stable"].count(bench_name({Kind::op, Dtype::f32, "", "wide", 4096, 0, 0, true})));
+  CHECK_FALSE(planned["stable"].count(bench_name({Kind::op, Dtype::f32, "", "normal", 16777216, 0, 0, false})));
 
   // Timed: every one of its benchmarks runs, none skipped.
   std::vector<BenchCase> tiny = bench_plan({.preset = Preset::quick, .max_elements = 64, .impls = impls});

@@ -28,9 +28,9 @@ BenchResult result(BenchId id, std::vector<double> seconds, std::string error = 
   return r;
 }
 
-BenchId row(const char* impl, std::size_t n, Dtype d = Dtype::f32) { return {Kind::softmax, d, impl, "normal", n, 0, 0, false}; }
+BenchId row(const char* impl, std::size_t n, Dtype d = Dtype::f32) { return {Kind::op, d, impl, "normal", n, 0, 0, false}; }
 BenchId batched(std::size_t rows, std::size_t n, int threads) {
-  return {Kind::softmax, Dtype::f32, "vectorized", "normal", n, rows, threads, false};
+  return {Kind::op, Dtype::f32, "vectorized", "normal", n, rows, threads, false};
 }
 
 // The check of target `label` whose comparison names `name`.

@@ -11,7 +11,7 @@ namespace smx {
 namespace {
 
 bool single_row(const BenchResult& r, Dtype d, std::string_view family, bool ftz = false) {
-  return r.ok() && r.id.kind == BenchId::Kind::softmax && !r.id.rows && r.id.dtype == d && r.id.family == family &&
+  return r.ok() && r.id.kind == BenchId::Kind::op && !r.id.rows && r.id.dtype == d && r.id.family == family &&
          r.id.ftz == ftz;
 }
 
@@ -100,7 +100,7 @@ std::vector<Figure> bench_figures(const BenchResults& results, const Roofline& r
   {  // throughput per family at one n, f32
     std::map<std::string, std::set<std::size_t>> sizes;  // family -> n
     for (const BenchResult& r : results.results)
-      if (r.ok() && r.id.kind == BenchId::Kind::softmax && !r.id.rows && r.id.dtype == Dtype::f32)
+      if (r.ok() && r.id.kind == BenchId::Kind::op && !r.id.rows && r.id.dtype == Dtype::f32)
         sizes[r.id.family + (r.id.ftz ? "/ftz" : "")].insert(r.id.n);
     std::size_t n = 0;  // the largest n every family has
     if (!sizes.empty())
@@ -115,7 +115,7 @@ std::vector<Figure> bench_figures(const BenchResults& results, const Roofline& r
     for (const std::string& impl : drawn_impls(results)) {
       Series s{impl, {}};
       for (std::size_t i = 0; n && i < std::size(categories); ++i)
-        if (const BenchResult* r = results.find({BenchId::Kind::softmax, Dtype::f32, impl, categories[i].first, n, 0, 0, categories[i].second});
+        if (const BenchResult* r = results.find({BenchId::Kind::op, Dtype::f32, impl, categories[i].first, n, 0, 0, categories[i].second});
             r && r->ok())
           s.points.emplace_back(static_cast<double>(i), r->throughput() / 1e9);
       plot.series.push_back(std::move(s));
@@ -130,7 +130,7 @@ std::vector<Figure> bench_figures(const BenchResults& results, const Roofline& r
     std::vector<std::pair<std::size_t, std::size_t>> shapes;
     std::map<std::string, std::map<std::pair<std::size_t, std::size_t>, std::map<int, const BenchResult*>>> by;
     for (const BenchResult& r : results.results)
-      if (r.ok() && r.id.kind == BenchId::Kind::softmax && r.id.rows && r.id.dtype == Dtype::f32) {
+      if (r.ok() && r.id.kind == BenchId::Kind::op && r.id.rows && r.id.dtype == Dtype::f32) {
         const std::pair shape{r.id.rows, r.id.n};
         if (std::find(shapes.begin(), shapes.end(), shape) == shapes.end()) shapes.push_back(shape);
         by[r.id.impl][shape][r.id.threads] = &r;

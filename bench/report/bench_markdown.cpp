@@ -98,7 +98,7 @@ void context_section(std::ostream& out, const BenchResults& results) {
 std::vector<std::size_t> headline_sizes(const BenchResults& results, Dtype d) {
   std::set<std::size_t> all;
   for (const BenchResult& r : results.results)
-    if (r.id.kind == BenchId::Kind::softmax && !r.id.rows && r.id.family == "normal" && !r.id.ftz && r.id.dtype == d)
+    if (r.id.kind == BenchId::Kind::op && !r.id.rows && r.id.family == "normal" && !r.id.ftz && r.id.dtype == d)
       all.insert(r.id.n);
   const std::set<std::size_t> preferred = {256, 1024, 32000, 128256, 1048576, 16777216, 67108864};  // the speed targets' sizes
   std::vector<std::size_t> out;
@@ -122,7 +122,7 @@ void headline_section(std::ostream& out, const BenchResults& results, const Roof
       std::vector<std::string> row = {"`" + impl + "`"};
       bool any = false;
       for (std::size_t n : sizes) {
-        const BenchResult* r = results.find({BenchId::Kind::softmax, d, impl, "normal", n, 0, 0, false});
+        const BenchResult* r = results.find({BenchId::Kind::op, d, impl, "normal", n, 0, 0, false});
         if (!r) {
           row.push_back("");
           continue;
@@ -192,7 +192,7 @@ void size_class_section(std::ostream& out, const BenchResults& results, const Ro
     for (const MemoryLevel& level : roofline.levels) {
       std::vector<const BenchResult*> rows;
       for (const BenchResult& r : results.results)
-        if (r.id.kind == BenchId::Kind::softmax && !r.id.rows && r.id.dtype == d &&
+        if (r.id.kind == BenchId::Kind::op && !r.id.rows && r.id.dtype == d &&
             roofline.level_of_row(d, r.id.n).name == level.name)
           rows.push_back(&r);
       if (rows.empty()) continue;
@@ -227,7 +227,7 @@ void size_class_section(std::ostream& out, const BenchResults& results, const Ro
 void ftz_section(std::ostream& out, const BenchResults& results) {
   std::vector<std::pair<const BenchResult*, const BenchResult*>> pairs;
   for (const BenchResult& r : results.results) {
-    if (r.id.kind != BenchId::Kind::softmax || !r.id.ftz) continue;
+    if (r.id.kind != BenchId::Kind::op || !r.id.ftz) continue;
     BenchId plain = r.id;
     plain.ftz = false;
     if (const BenchResult* p = results.find(plain); p && p->ok() && r.ok()) pairs.push_back({p, &r});
@@ -253,7 +253,7 @@ void ftz_section(std::ostream& out, const BenchResults& results) {
 void threads_section(std::ostream& out, const BenchResults& results) {
   std::map<std::tuple<Dtype, std::size_t, std::size_t, std::string>, std::map<int, const BenchResult*>> shapes;
   for (const BenchResult& r : results.results)
-    if (r.id.kind == BenchId::Kind::softmax && r.id.rows) shapes[{r.id.dtype, r.id.rows, r.id.n, r.id.impl}][r.id.threads] = &r;
+    if (r.id.kind == BenchId::Kind::op && r.id.rows) shapes[{r.id.dtype, r.id.rows, r.id.n, r.id.impl}][r.id.threads] = &r;
   if (shapes.empty()) return;
   std::set<int> threads;
   for (const auto& [key, by] : shapes)

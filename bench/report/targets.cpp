@@ -45,7 +45,7 @@ void time_ratio(TargetCheck& c, const BenchResult& subject, const BenchResult& r
 }
 
 BenchId single_row(const SpeedTarget& t, std::string_view impl, std::size_t n) {
-  return {BenchId::Kind::softmax, t.dtype, std::string(impl), "normal", n, 0, 0, false};
+  return {BenchId::Kind::op, t.dtype, std::string(impl), "normal", n, 0, 0, false};
 }
 
 TargetCheck row_check(const SpeedTarget& t, std::size_t n, const BenchResults& results, const Roofline& roofline) {
@@ -83,7 +83,7 @@ std::vector<TargetCheck> scaling_checks(const SpeedTarget& t, const BenchResults
   std::vector<TargetCheck> out;
   for (const BenchResult& two : results.results) {
     const BenchId& id = two.id;
-    if (id.kind != BenchId::Kind::softmax || !id.rows || id.threads != 2 || id.dtype != t.dtype || id.impl != t.impl ||
+    if (id.kind != BenchId::Kind::op || !id.rows || id.threads != 2 || id.dtype != t.dtype || id.impl != t.impl ||
         id.ftz || id.elements() < t.sizes[0])
       continue;
     TargetCheck c;
