@@ -28,6 +28,7 @@ struct BenchId {
   Op op = Op::softmax;       // the name's first segment (last here, so a softmax id can leave it out)
 
   std::size_t elements() const { return rows ? rows * n : n; }
+  bool of(Op o) const { return kind == Kind::op && op == o; }  // a benchmark of operation o
   friend bool operator==(const BenchId&, const BenchId&) = default;
 };
 
