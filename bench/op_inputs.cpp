@@ -11,6 +11,15 @@ OpRows<T> OpInput<T>::operands(T* out, std::size_t rows, std::size_t cols, T* lo
 }
 
 template <class T>
+OpRows<T> OpInput<T>::row(std::size_t r, std::size_t cols, T* out) const {
+  OpRows<T> a = operands(out, 0, cols);
+  a.x += r * cols;
+  if (a.dy) a.dy += r * cols;
+  if (a.target) a.target += r;
+  return a;
+}
+
+template <class T>
 OpCase<T> OpInput<T>::row_case(Op op, std::size_t r, std::size_t cols) const {
   OpCase<T> c;
   c.op = op;

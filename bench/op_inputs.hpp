@@ -25,6 +25,8 @@ struct OpInput {
 
   // The operands of rows x cols (rows 0: one row) writing into out.
   OpRows<T> operands(T* out, std::size_t rows, std::size_t cols, T* losses = nullptr) const;
+  // Row r of a batch of rows cols long alone, as one row, writing into out.
+  OpRows<T> row(std::size_t r, std::size_t cols, T* out) const;
   // Row r as a case of op, for its reference.
   OpCase<T> row_case(Op op, std::size_t r, std::size_t cols) const;
 };

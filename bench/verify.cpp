@@ -64,9 +64,8 @@ Verdict verify_op_on(const Impl& impl, Op op, const OpInput<T>& in, T* y, std::s
     } else if (!loss) {
       got = std::span<const T>(y + ref.row * cols, cols);
     } else {
-      OpRows<T> one = in.operands(row_out.data() + 1, 1, cols, losses.data());
-      one.x += ref.row * cols;
-      one.target += ref.row;
+      OpRows<T> one = in.row(ref.row, cols, row_out.data() + 1);
+      one.rows = 1, one.losses = losses.data();  // a batch of one: the batched entry's loss of the row
       row_out[0] = call_op<T>(impl, op, one, threads);
       std::copy(y + ref.row * cols, y + (ref.row + 1) * cols, row_out.begin() + 1);  // the batch's own gradient
     }
