@@ -721,26 +721,31 @@ TEST_CASE("bench: a dotted-name textbook entry is planned, timed and drawn like 
 }
 
 TEST_CASE("report: the other operations' results, a table each with the speedups side by side, and their figures", "[bench][report]") {
-  const nlohmann::json j = nlohmann::json::parse(R"({
-    "context": {"role: stable": "textbook", "role: peer.torch": "peer", "role: peer.onednn": "peer",
-                "memory_levels": "L1=32768,L2=1048576,DRAM"},
-    "benchmarks": [
-      {"name": "softmax/f32/stable/normal/n:32000", "run_type": "iteration", "iterations": 1, "cpu_time": 90, "time_unit": "us"},
-      {"name": "log_softmax/f32/stable/normal/n:32000", "run_type": "iteration", "iterations": 1, "cpu_time": 100, "time_unit": "us"},
-      {"name": "log_softmax/f32/stable/normal/n:32000", "run_type": "iteration", "iterations": 1, "cpu_time": 101, "time_unit": "us"},
-      {"name": "log_softmax/f32/stable/normal/n:32000", "run_type": "iteration", "iterations": 1, "cpu_time": 102, "time_unit": "us"},
-      {"name": "log_softmax/f32/peer.torch/normal/n:32000", "run_type": "iteration", "iterations": 1, "cpu_time": 50, "time_unit": "us"},
-      {"name": "log_softmax/f32/peer.torch/normal/n:32000", "run_type": "iteration", "iterations": 1, "cpu_time": 51, "time_unit": "us"},
-      {"name": "log_softmax/f32/peer.torch/normal/n:32000", "run_type": "iteration", "iterations": 1, "cpu_time": 52, "time_unit": "us"},
-      {"name": "log_softmax/f32/peer.onednn/normal/n:32000", "run_type": "iteration", "iterations": 1, "cpu_time": 25, "time_unit": "us"},
-      {"name": "log_softmax/f32/peer.onednn/normal/n:32000", "run_type": "iteration", "iterations": 1, "cpu_time": 26, "time_unit": "us"},
-      {"name": "log_softmax/f32/peer.onednn/normal/n:32000", "run_type": "iteration", "iterations": 1, "cpu_time": 27, "time_unit": "us"},
-      {"name": "log_softmax/f32/peer.onednn/normal/n:128256", "run_type": "iteration", "iterations": 1, "cpu_time": 100, "time_unit": "us"},
-      {"name": "cross_entropy/f32/peer.torch/normal/rows:64/n:128256/threads:1", "run_type": "iteration", "iterations": 1,
-       "real_time": 60, "cpu_time": 59, "time_unit": "ms"},
-      {"name": "softmax_backward/f32/peer.onednn/normal/n:128256", "run_type": "iteration", "iterations": 0,
-       "error_occurred": true, "error_message": "breaks its declaration: y at [3]"}
-    ]})");
+  struct Run {
+    std::string name;
+    std::vector<double> us;  // each repetition's time, as cpu_time and real_time
+    std::string error = {};
+  };
+  const Run runs[] = {
+      {"softmax/f32/stable/normal/n:32000", {90}},
+      {"log_softmax/f32/stable/normal/n:32000", {100, 101, 102}},
+      {"log_softmax/f32/peer.torch/normal/n:32000", {50, 51, 52}},
+      {"log_softmax/f32/peer.onednn/normal/n:32000", {25, 26, 27}},
+      {"log_softmax/f32/peer.onednn/normal/n:128256", {100}},
+      {"cross_entropy/f32/peer.torch/normal/rows:64/n:128256/threads:1", {60000}},
+      {"softmax_backward/f32/peer.onednn/normal/n:128256", {}, "breaks its declaration: y at [3]"},
+  };
+  nlohmann::json j = {{"context", {{"role: stable", "textbook"}, {"role: peer.torch", "peer"}, {"role: peer.onednn", "peer"},
+                                   {"memory_levels", "L1=32768,L2=1048576,DRAM"}}},
+                      {"benchmarks", nlohmann::json::array()}};
+  for (const Run& r : runs) {
+    for (const double t : r.us)
+      j["benchmarks"].push_back({{"name", r.name}, {"run_type", "iteration"}, {"iterations", 1}, {"cpu_time", t},
+                                 {"real_time", t}, {"time_unit", "us"}});
+    if (!r.error.empty())
+      j["benchmarks"].push_back({{"name", r.name}, {"run_type", "iteration"}, {"iterations", 0}, {"error_occurred", true},
+                                 {"error_message", r.error}});
+  }
   const BenchResults results = bench_results_from(j);
   REQUIRE(results.results.size() == 7);
   CHECK(results.results[1].id.of(Op::log_softmax));
