@@ -34,8 +34,9 @@ struct Verdict {
 // Rows of a batched input that verification checks: first, middle, last.
 std::vector<std::size_t> verified_rows(std::size_t rows);
 
-// Runs impl on x (one row of cols when rows == 0, else rows x cols with
-// `threads`, as the benchmark does) into y and checks every row in refs.
+// Runs impl's softmax on x (one row of cols when rows == 0, else rows x cols
+// with `threads`: the call the benchmark times, bench/op_call.hpp) into y
+// and checks every row in refs.
 template <class T>
 Verdict verify_on(const Impl& impl, const T* x, T* y, std::size_t rows, std::size_t cols, int threads,
                   const std::vector<std::pair<std::size_t, Expected<T>>>& refs);
@@ -52,7 +53,8 @@ std::vector<OpReference<T>> op_references(Op op, const OpInput<T>& in, std::size
 
 // The same for op on its operands in: the call the benchmark times, then
 // check_op on every row in refs. A batched cross_entropy returns the mean
-// loss only, so a row's loss is the same entry's on that row alone.
+// loss only, so a row's loss is the same entry's on that row alone (the
+// mean itself is not compared: only the verified rows have a reference).
 template <class T>
 Verdict verify_op_on(const Impl& impl, Op op, const OpInput<T>& in, T* y, std::size_t rows, std::size_t cols, int threads,
                      const std::vector<OpReference<T>>& refs);

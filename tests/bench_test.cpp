@@ -1,7 +1,9 @@
 // The benchmark engine (bench/) and its report model (bench/report/):
-// names, the plan, registration (every benchmark of the full preset runs once
-// at a tiny size), verify-before-timing, the threaded batched adapter, the
-// FTZ/DAZ guard, the roofline and the speedup wording. No timing is checked.
+// names of every operation, the plan, registration (every benchmark of the
+// full preset runs once at a tiny size), verify-before-timing (softmax's and
+// the other operations'), the threaded batched adapters, the FTZ/DAZ guard,
+// the roofline, the speedup wording and the other operations' tables. No
+// timing is checked.
 #include <catch2/catch.hpp>
 
 #include <benchmark/benchmark.h>
