@@ -28,17 +28,15 @@ std::optional<std::size_t> keyed(std::string_view part, std::string_view key) {
   if (!part.starts_with(key) || part.size() <= key.size() || part[key.size()] != ':') return std::nullopt;
   return whole_number(part.substr(key.size() + 1));
 }
-
-
 }  // namespace
 
 std::string bench_name(const BenchId& id) {
   switch (id.kind) {
     case BenchId::Kind::copy: return "probe/copy/" + std::to_string(id.n);
     case BenchId::Kind::exp: return "probe/exp/" + std::string(to_string(id.dtype)) + "/n:" + std::to_string(id.n);
-    case BenchId::Kind::softmax: break;
+    case BenchId::Kind::op: break;
   }
-  std::string s = "softmax/" + std::string(to_string(id.dtype)) + "/" + id.impl + "/" + id.family;
+  std::string s = std::string(to_string(id.op)) + "/" + std::string(to_string(id.dtype)) + "/" + id.impl + "/" + id.family;
   if (id.rows) s += "/rows:" + std::to_string(id.rows);
   s += "/n:" + std::to_string(id.n);
   if (id.threads) s += "/threads:" + std::to_string(id.threads);
@@ -65,9 +63,11 @@ std::optional<BenchId> parse_bench_name(std::string_view name) {
     id.n = *n;
     return id;
   }
-  if (p.size() < 5 || p[0] != "softmax") return std::nullopt;
+  if (p.size() < 5) return std::nullopt;
+  const auto op = op_named(p[0]);
   const auto d = dtype_named(p[1]);
-  if (!d || p[2].empty() || p[3].empty()) return std::nullopt;
+  if (!op || !d || p[2].empty() || p[3].empty()) return std::nullopt;
+  id.op = *op;
   id.dtype = *d;
   id.impl = p[2];
   id.family = p[3];

@@ -25,25 +25,36 @@ std::size_t InputCache::default_budget() {
   return static_cast<std::size_t>(pages) * static_cast<std::size_t>(page) / 4;
 }
 
-template <class T>
-std::shared_ptr<const AlignedBuffer<T>> InputCache::values(std::string_view family_name, std::size_t count) {
-  const std::string key = std::string(sizeof(T) == 4 ? "f32/" : "f64/") + std::string(family_name) + "/" + std::to_string(count);
+std::shared_ptr<const void> InputCache::lookup(const std::string& key) {
   for (auto it = entries_.begin(); it != entries_.end(); ++it)
     if (it->key == key) {
       entries_.splice(entries_.begin(), entries_, it);
-      return std::static_pointer_cast<const AlignedBuffer<T>>(it->buffer);
+      return it->buffer;
     }
-  const std::size_t bytes = count * sizeof(T);
+  return nullptr;
+}
+
+void InputCache::make_room(std::size_t bytes) {
   while (!entries_.empty() && used_ + bytes > budget_) {  // callers keep what they hold alive
     used_ -= entries_.back().bytes;
     entries_.pop_back();
   }
-  auto buffer = std::make_shared<AlignedBuffer<T>>(count);
-  const std::vector<T> v = family<T>(family_name, count, 1);
-  std::copy(v.begin(), v.end(), buffer->data());
-  entries_.push_front({key, bytes, buffer});
+}
+
+void InputCache::keep(const std::string& key, std::size_t bytes, std::shared_ptr<const void> buffer) {
+  entries_.push_front({key, bytes, std::move(buffer)});
   used_ += bytes;
-  return buffer;
+}
+
+template <class T>
+std::shared_ptr<const AlignedBuffer<T>> InputCache::values(std::string_view family_name, std::size_t count) {
+  const std::string key = std::string(sizeof(T) == 4 ? "f32/" : "f64/") + std::string(family_name) + "/" + std::to_string(count);
+  return cached<AlignedBuffer<T>>(key, count * sizeof(T), [&] {
+    auto buffer = std::make_shared<AlignedBuffer<T>>(count);
+    const std::vector<T> v = family<T>(family_name, count, 1);
+    std::copy(v.begin(), v.end(), buffer->data());
+    return std::shared_ptr<const AlignedBuffer<T>>(std::move(buffer));
+  });
 }
 
 template <class T>

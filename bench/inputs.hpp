@@ -42,7 +42,22 @@ class InputCache {
   // A quarter of the physical memory: big inputs stay cached in the full preset.
   static std::size_t default_budget();
 
+  // What is cached under key, else make() (a std::shared_ptr<const V> of
+  // about `bytes` of its own) cached under it; for data made from values().
+  template <class V, class Make>
+  std::shared_ptr<const V> cached(const std::string& key, std::size_t bytes, Make make) {
+    if (std::shared_ptr<const void> hit = lookup(key)) return std::static_pointer_cast<const V>(hit);
+    make_room(bytes);
+    std::shared_ptr<const V> made = make();
+    keep(key, bytes, made);
+    return made;
+  }
+
  private:
+  std::shared_ptr<const void> lookup(const std::string& key);  // and mark it most recently used
+  void make_room(std::size_t bytes);                            // drop the least recently used
+  void keep(const std::string& key, std::size_t bytes, std::shared_ptr<const void> buffer);
+
   struct Entry {
     std::string key;
     std::size_t bytes;

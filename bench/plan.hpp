@@ -1,6 +1,7 @@
-// Which benchmarks exist: every available implementation x dtype x family x
-// n, the batched shapes at 1 and 2 threads, and the roofline probes, for the
-// full preset or the quick one (a representative subset within about 4 minutes).
+// Which benchmarks exist: every available implementation x each operation it
+// provides x dtype x family x n, the batched shapes at 1 and 2 threads, and
+// the roofline probes, for the full preset or the quick one (a representative
+// subset within about 3 minutes).
 #pragma once
 
 #include <cstddef>
@@ -18,7 +19,7 @@ std::string_view to_string(Preset);
 
 struct BenchCase {
   BenchId id;                       // what the benchmark is called
-  const Impl* impl = nullptr;       // softmax benchmarks
+  const Impl* impl = nullptr;       // an operation's benchmarks (not the probes)
   std::string_view input_family;    // lab/families.hpp name of the values ("normal-1")
   std::size_t n = 0, rows = 0;      // the sizes run: id.n and id.rows unless capped
 };
@@ -41,11 +42,11 @@ struct BenchFamily {
 };
 std::span<const BenchFamily> bench_families();
 
-// Batched shapes and thread counts of the full preset.
+// Batched shapes of each operation and thread counts of the full preset.
 struct BatchShape {
   std::size_t rows, cols;
 };
-std::span<const BatchShape> batch_shapes();
+std::span<const BatchShape> batch_shapes(Op op = Op::softmax);
 std::span<const int> batch_threads();
 
 }  // namespace smx

@@ -17,6 +17,7 @@
 #include "bench/probes.hpp"
 #include "bench/register.hpp"
 #include "bench/bench_json.hpp"
+#include "bench/traffic.hpp"
 #include "lab/run_context.hpp"
 
 #ifndef SMX_BENCHMARK_VERSION
@@ -89,7 +90,11 @@ void add_context(Preset preset) {
   add("timing", "one-thread benchmarks (single rows, probes): CPU time of the thread (cpu_time), so time other "
                 "processes take is not counted; batched rows: wall-clock time (real_time), workers included; "
                 "counters per second of the same clock");
-  add("bytes_model", "softmax: 2 reads + 1 write per element; exp probe: 1 read + 1 write; copy: bytes read + written");
+  std::string bytes_model;
+  for (const OpTraffic& t : traffic_table)
+    bytes_model.append(std::string(to_string(t.op)) + ": " + std::to_string(t.reads) + " reads + " + std::to_string(t.writes) +
+                       " write per element (" + std::string(t.why) + "); ");
+  add("bytes_model", bytes_model + "exp probe: 1 read + 1 write; copy: bytes read + written");
   std::string families;
   for (const BenchFamily& f : bench_families())
     families.append(families.empty() ? "" : ", ").append(f.name).append(" = ").append(f.input_family);

@@ -15,8 +15,8 @@ bool admits(const std::vector<T>& list, const U& value) {
 
 bool BenchSelection::keeps(const BenchCase& c) const {
   if (!narrows()) return true;
-  return c.id.kind == BenchId::Kind::softmax && admits(impls, c.impl) && admits(dtypes, c.id.dtype) &&
-         admits(input_families, c.input_family) && admits(sizes, c.id.n);
+  return c.id.kind == BenchId::Kind::op && admits(impls, c.impl) && admits(dtypes, c.id.dtype) &&
+         admits(input_families, c.input_family) && admits(sizes, c.id.n) && admits(ops, c.id.op);
 }
 
 }  // namespace smx

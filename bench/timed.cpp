@@ -2,9 +2,10 @@
 
 #include <time.h>
 
-#include "impls/batched.hpp"
 #include "impls/simd/dispatch.hpp"
 #include "bench/ftz.hpp"
+#include "bench/op_call.hpp"
+#include "bench/op_inputs.hpp"
 #include "bench/probes.hpp"
 
 namespace smx {
@@ -36,25 +37,23 @@ void timed_loop(benchmark::State& state, double elements, double bytes, bool wal
 }
 
 template <class T>
-void time_softmax(benchmark::State& state, const BenchCase& c, BenchData& data) {
+void time_op(benchmark::State& state, const BenchCase& c, BenchData& data) {
   const std::size_t rows = c.rows, n = c.n, elements = rows ? rows * n : n;
-  const auto x = data.inputs.values<T>(c.input_family, elements);
+  const auto in = op_input<T>(data.inputs, c.id.op, c.input_family, rows, n);
   T* y = data.inputs.output<T>(elements);
-  const Verdict& v = data.verifier.verdict<T>(c, x->data(), y);
+  const Verdict& v = data.verifier.verdict<T>(c, *in, y);
   if (!v.ok) return state.SkipWithError(v.message.c_str());
   if (!v.claimed) state.SetLabel("outside its declared domain: not verified");
-  const double bytes = softmax_accesses_per_element * static_cast<double>(elements * sizeof(T));
-  const T* in = x->data();
-  if (rows) {
-    const Impl& impl = *c.impl;
-    const int threads = c.id.threads;
-    timed_loop(state, static_cast<double>(elements), bytes, true,
-               [&] { softmax_batched<T>(impl, in, n, y, n, rows, n, threads); });
-    return;
-  }
-  const row_fn<T> kernel = c.impl->template kernel<Op::softmax, T>();
-  FlushDenormals ftz(c.id.ftz);
-  timed_loop(state, static_cast<double>(n), bytes, false, [&] { kernel(in, y, n); });
+  const double bytes = accesses_per_element(c.id.op) * static_cast<double>(elements * sizeof(T));
+  std::vector<T> losses(rows);  // cross_entropy's row loop
+  const OpRows<T> operands = in->operands(y, rows, n, losses.data());
+  const int threads = c.id.threads;
+  visit_op(c.id.op, [&](auto op) {
+    const OpKernels<decltype(op)::value, T> kernels(*c.impl);
+    FlushDenormals ftz(c.id.ftz);
+    timed_loop(state, static_cast<double>(elements), bytes, rows > 0,
+               [&] { benchmark::DoNotOptimize(call_op(kernels, operands, threads)); });
+  });
 }
 
 template <class T>
@@ -79,8 +78,8 @@ void time_copy(benchmark::State& state, const BenchCase& c, BenchData& data) {
 
 void time_case(benchmark::State& state, const BenchCase& c, BenchData& data) {
   switch (c.id.kind) {
-    case BenchId::Kind::softmax:
-      return c.id.dtype == Dtype::f32 ? time_softmax<float>(state, c, data) : time_softmax<double>(state, c, data);
+    case BenchId::Kind::op:
+      return c.id.dtype == Dtype::f32 ? time_op<float>(state, c, data) : time_op<double>(state, c, data);
     case BenchId::Kind::exp:
       return c.id.dtype == Dtype::f32 ? time_exp<float>(state, c, data) : time_exp<double>(state, c, data);
     case BenchId::Kind::copy:

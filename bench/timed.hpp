@@ -1,5 +1,6 @@
-// What each benchmark times: its kernel on its cached input, after
-// verification, with items/s and bytes/s counters per second of the timed
+// What each benchmark times: its operation's kernel (bench/op_call.hpp) on
+// its cached operands, after verification, with items/s and bytes/s
+// (bench/traffic.hpp) counters per second of the timed
 // loop: CPU seconds of the thread for one-thread benchmarks (cpu_time),
 // wall-clock seconds for batched ones (real_time, so workers count).
 #pragma once
@@ -8,13 +9,14 @@
 
 #include "bench/inputs.hpp"
 #include "bench/plan.hpp"
+#include "bench/traffic.hpp"
 #include "bench/verify.hpp"
 
 namespace smx {
 
-// Minimum memory traffic a softmax can have out of cache, per element: read
-// x twice (max, then exp and sum; or one pass online) and write y once.
-constexpr double softmax_accesses_per_element = 3;
+// Minimum memory traffic a softmax can have out of cache, per element
+// (bench/traffic.hpp): the roofline's bound.
+constexpr double softmax_accesses_per_element = accesses_per_element(Op::softmax);
 
 struct BenchData {
   InputCache& inputs;

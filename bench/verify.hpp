@@ -1,6 +1,7 @@
 // Verify before timing: a benchmark's implementation is checked against its
-// own declaration (lab/contract_check.hpp check_row) on the benchmark's own
-// input, the first time the benchmark runs, so a filtered run pays only for
+// own declaration (lab/contract_check.hpp check_row for softmax,
+// lab/ops/op_check.hpp check_op for the other operations) on the
+// benchmark's own input, the first time the benchmark runs, so a filtered run pays only for
 // what it times. One that breaks its declaration is skipped with the failure,
 // never timed. The reference (about 100 ns an output) is computed once per
 // input: when it is, every other benchmark the run will time on that input is
@@ -17,8 +18,10 @@
 #include <vector>
 
 #include "impls/registry.hpp"
+#include "bench/op_inputs.hpp"
 #include "bench/plan.hpp"
 #include "lab/contract_check.hpp"
+#include "lab/ops/op_check.hpp"
 
 namespace smx {
 
@@ -31,11 +34,30 @@ struct Verdict {
 // Rows of a batched input that verification checks: first, middle, last.
 std::vector<std::size_t> verified_rows(std::size_t rows);
 
-// Runs impl on x (one row of cols when rows == 0, else rows x cols with
-// `threads`, as the benchmark does) into y and checks every row in refs.
+// Runs impl's softmax on x (one row of cols when rows == 0, else rows x cols
+// with `threads`: the call the benchmark times, bench/op_call.hpp) into y
+// and checks every row in refs.
 template <class T>
 Verdict verify_on(const Impl& impl, const T* x, T* y, std::size_t rows, std::size_t cols, int threads,
                   const std::vector<std::pair<std::size_t, Expected<T>>>& refs);
+
+// The reference of one row of an operation beyond softmax.
+template <class T>
+struct OpReference {
+  std::size_t row = 0;
+  OpCase<T> input;
+  OpExpected<T> expected;
+};
+template <class T>
+std::vector<OpReference<T>> op_references(Op op, const OpInput<T>& in, std::size_t rows, std::size_t cols);
+
+// The same for op on its operands in: the call the benchmark times, then
+// check_op on every row in refs. A batched cross_entropy returns the mean
+// loss only, so a row's loss is the same entry's on that row alone (the
+// mean itself is not compared: only the verified rows have a reference).
+template <class T>
+Verdict verify_op_on(const Impl& impl, Op op, const OpInput<T>& in, T* y, std::size_t rows, std::size_t cols, int threads,
+                     const std::vector<OpReference<T>>& refs);
 
 class Verifier {
  public:
@@ -45,11 +67,11 @@ class Verifier {
   // Registration: c will ask for its verdict.
   void expect(const BenchCase& c);
 
-  // c's verdict on x (its input, rows x n or one row), y: room for a batched output.
-  template <class T> const Verdict& verdict(const BenchCase& c, const T* x, T* y);
+  // c's verdict on in (its operands, rows x n or one row), y: room for a batched output.
+  template <class T> const Verdict& verdict(const BenchCase& c, const OpInput<T>& in, T* y);
 
  private:
-  using InputKey = std::tuple<Dtype, std::string_view, std::size_t, std::size_t>;  // dtype, family, rows, n
+  using InputKey = std::tuple<Op, Dtype, std::string_view, std::size_t, std::size_t>;  // op, dtype, family, rows, n
   using Subject = std::pair<const Impl*, int>;                                      // implementation, threads
   static InputKey input_of(const BenchCase& c);
 

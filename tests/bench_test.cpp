@@ -1,7 +1,9 @@
 // The benchmark engine (bench/) and its report model (bench/report/):
-// names, the plan, registration (every benchmark of the full preset runs once
-// at a tiny size), verify-before-timing, the threaded batched adapter, the
-// FTZ/DAZ guard, the roofline and the speedup wording. No timing is checked.
+// names of every operation, the plan, registration (every benchmark of the
+// full preset runs once at a tiny size), verify-before-timing (softmax's and
+// the other operations'), the threaded batched adapters, the FTZ/DAZ guard,
+// the roofline, the speedup wording and the other operations' tables. No
+// timing is checked.
 #include <catch2/catch.hpp>
 
 #include <benchmark/benchmark.h>
@@ -12,6 +14,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <set>
 #include <vector>
@@ -20,6 +23,8 @@
 #include "impls/worker_pool.hpp"
 #include "bench/bench_name.hpp"
 #include "bench/ftz.hpp"
+#include "bench/op_call.hpp"
+#include "bench/op_inputs.hpp"
 #include "bench/plan.hpp"
 #include "bench/register.hpp"
 #include "bench/selection.hpp"
@@ -85,9 +90,9 @@ Impl fake(std::string_view name, row_fn<float> f32, row_fn<double> f64, UlpBudge
 
 TEST_CASE("bench: names read back into what they were made from", "[bench]") {
   const std::vector<BenchId> ids = {
-      {Kind::softmax, Dtype::f32, "stable", "normal", 32000, 0, 0, false},
-      {Kind::softmax, Dtype::f64, "vectorized.avx512", "wide", 4096, 0, 0, true},
-      {Kind::softmax, Dtype::f32, "naive", "normal", 32000, 64, 2, false},
+      {Kind::op, Dtype::f32, "stable", "normal", 32000, 0, 0, false},
+      {Kind::op, Dtype::f64, "vectorized.avx512", "wide", 4096, 0, 0, true},
+      {Kind::op, Dtype::f32, "naive", "normal", 32000, 64, 2, false},
       {Kind::copy, Dtype::f32, "", "", 16384, 0, 0, false},
       {Kind::exp, Dtype::f64, "", "", 67108864, 0, 0, false},
   };
@@ -108,6 +113,31 @@ TEST_CASE("bench: names read back into what they were made from", "[bench]") {
   }
 }
 
+TEST_CASE("bench: every operation's names read back, the operation first; an unknown one is not ours", "[bench]") {
+  for (const OpInfo& op : op_table) {
+    const std::string o(op.name);
+    const std::vector<std::pair<BenchId, std::string>> cases = {
+        {{Kind::op, Dtype::f32, "peer.torch", "normal", 128256, 0, 0, false, op.op}, o + "/f32/peer.torch/normal/n:128256"},
+        {{Kind::op, Dtype::f64, "stable", "wide", 4096, 0, 0, true, op.op}, o + "/f64/stable/wide/n:4096/ftz"},
+        {{Kind::op, Dtype::f32, "stable", "normal", 128256, 64, 1, false, op.op},
+         o + "/f32/stable/normal/rows:64/n:128256/threads:1"},
+    };
+    for (const auto& [id, name] : cases) {
+      CAPTURE(name);
+      CHECK(bench_name(id) == name);
+      const auto back = parse_bench_name(name);
+      REQUIRE(back);
+      CHECK(*back == id);
+      CHECK(back->of(op.op));
+    }
+  }
+  for (const char* bad : {"logsoftmax/f32/stable/normal/n:4", "Softmax/f32/stable/normal/n:4", "cross_entropy/f32/stable/normal",
+                          "probe/f32/stable/normal/n:4"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(parse_bench_name(bad));
+  }
+}
+
 TEST_CASE("bench: the full plan has every implementation, dtype, family and size; quick is a subset", "[bench]") {
   const std::vector<BenchCase> full = bench_plan({.preset = Preset::full});
   const std::vector<BenchCase> quick = bench_plan({.preset = Preset::quick});
@@ -119,29 +149,36 @@ TEST_CASE("bench: the full plan has every implementation, dtype, family and size
 
   const std::size_t sizes[] = {16,     64,     256,    1000,   1024,    4096,    16384,    32000,   50257,
                                65536,  128256, 151936, 262144, 1048576, 4194304, 16777216, 67108864};
+  std::size_t missing = 0;  // one line per implementation and operation that lacks a benchmark, not thousands
   for (const Impl& impl : all_impls()) {
-    for (const Dtype d : {Dtype::f32, Dtype::f64}) {
-      if (!impl.available() || !impl.provides(Op::softmax, d)) continue;
-      for (const BenchFamily& f : bench_families())
-        for (const std::size_t n : sizes) {
-          const BenchId id{Kind::softmax, d, std::string(impl.name), std::string(f.name), n, 0, 0, false};
-          CHECK(full_names.count(bench_name(id)));
-          if (f.name == "wide") {
-            BenchId ftz = id;
-            ftz.ftz = true;
-            CHECK(full_names.count(bench_name(ftz)));
+    for (const OpInfo& op : op_table)
+      for (const Dtype d : {Dtype::f32, Dtype::f64}) {
+        if (!impl.available() || !impl.provides(op.op, d)) continue;
+        CAPTURE(impl.name, op.name, to_string(d));
+        std::vector<BenchId> ids;
+        for (const BenchFamily& f : bench_families())
+          for (const std::size_t n : sizes) {
+            ids.push_back({Kind::op, d, std::string(impl.name), std::string(f.name), n, 0, 0, false, op.op});
+            if (f.name == "wide") ids.push_back({Kind::op, d, std::string(impl.name), "wide", n, 0, 0, true, op.op});
           }
-        }
-      for (const BatchShape& s : batch_shapes())
-        for (const int t : batch_threads())
-          CHECK(full_names.count(bench_name({Kind::softmax, d, std::string(impl.name), "normal", s.cols, s.rows, t, false})));
-    }
+        for (const BatchShape& s : batch_shapes(op.op))
+          for (const int t : batch_threads())
+            ids.push_back({Kind::op, d, std::string(impl.name), "normal", s.cols, s.rows, t, false, op.op});
+        const auto absent = std::count_if(ids.begin(), ids.end(), [&](const BenchId& id) { return !full_names.count(bench_name(id)); });
+        CHECK(absent == 0);
+        missing += static_cast<std::size_t>(absent);
+      }
   }
+  CHECK(missing == 0);
+  // Softmax's batched shapes are as they were; the others add the cross-entropy target's 64 x 128256.
+  CHECK(batch_shapes().size() == 3);
+  CHECK(std::count_if(batch_shapes(Op::cross_entropy).begin(), batch_shapes(Op::cross_entropy).end(),
+                      [](const BatchShape& s) { return s.rows == 64 && s.cols == 128256; }) == 1);
   std::size_t copies = 0, exps = 0;
   for (const BenchCase& c : full) {
     copies += c.id.kind == Kind::copy;
     exps += c.id.kind == Kind::exp;
-    if (c.id.kind == Kind::softmax) CHECK(find_family(c.input_family) != nullptr);
+    if (c.id.kind == Kind::op) CHECK(find_family(c.input_family) != nullptr);
   }
   CHECK(copies == 4);  // L1, L2, L3, DRAM
   CHECK(exps == 2 * std::size(sizes));
@@ -151,7 +188,7 @@ TEST_CASE("bench: the quick plan times the speed targets' sizes; 2^24 only for t
   std::set<std::string> quick;
   for (const BenchCase& c : bench_plan({.preset = Preset::quick})) quick.insert(bench_name(c.id));
   const auto has = [&](const Impl& impl, Dtype d, std::size_t n) {
-    return quick.count(bench_name({Kind::softmax, d, std::string(impl.name), "normal", n, 0, 0, false})) > 0;
+    return quick.count(bench_name({Kind::op, d, std::string(impl.name), "normal", n, 0, 0, false})) > 0;
   };
   struct Row {
     std::string_view impl;
@@ -178,9 +215,49 @@ TEST_CASE("bench: the quick plan times the speed targets' sizes; 2^24 only for t
   }
   for (const std::size_t n : {1024, 32000, 128256, 16777216})
     CHECK(quick.count(bench_name({Kind::exp, Dtype::f32, "", "", n, 0, 0, false})));
-  CHECK(quick.count(bench_name({Kind::softmax, Dtype::f32, "vectorized", "normal", 32000, 64, 1, false})));  // 2M elements
-  CHECK(quick.count(bench_name({Kind::softmax, Dtype::f32, "vectorized", "normal", 32000, 64, 2, false})));
+  CHECK(quick.count(bench_name({Kind::op, Dtype::f32, "vectorized", "normal", 32000, 64, 1, false})));  // 2M elements
+  CHECK(quick.count(bench_name({Kind::op, Dtype::f32, "vectorized", "normal", 32000, 64, 2, false})));
   CHECK(quick.count(bench_name({Kind::copy, Dtype::f32, "", "", memory_levels().back().copy_bytes, 0, 0, false})));
+}
+
+TEST_CASE("bench: the quick plan has a small share of the other operations: f32 normal rows at 32000 and 128256, one batch", "[bench]") {
+  std::set<std::string> quick;
+  std::size_t others = 0;
+  for (const BenchCase& c : bench_plan({.preset = Preset::quick})) {
+    quick.insert(bench_name(c.id));
+    if (c.id.kind != Kind::op || c.id.op == Op::softmax) continue;
+    ++others;
+    CAPTURE(bench_name(c.id));
+    CHECK(c.id.dtype == Dtype::f32);
+    CHECK(c.id.family == "normal");
+    if (c.id.rows) CHECK((c.id.op == Op::cross_entropy && c.id.rows == 64 && c.id.n == 128256 && c.id.threads == 1));
+    else CHECK((c.id.n == 32000 || c.id.n == 128256));
+  }
+  // The roles that have them: the suite's kernels and the peers; textbook entries and ISA paths in the full
+  // preset only. Counted from the registry, so cells added later are expected here with no change.
+  const std::pair<Role, bool> roles[] = {{Role::textbook, false}, {Role::kernel, true}, {Role::isa_path, false},
+                                         {Role::peer, true},      {Role::plugin, true}, {Role::external, false}};
+  std::size_t expected = 0;
+  for (const Impl& impl : all_impls())
+    for (const OpInfo& op : op_table) {
+      if (op.op == Op::softmax || !impl.available() || !impl.provides(op.op, Dtype::f32)) continue;
+      const auto role = std::find_if(std::begin(roles), std::end(roles), [&](const auto& r) { return r.first == impl.role; });
+      REQUIRE(role != std::end(roles));
+      CAPTURE(impl.name, op.name);
+      const BenchId row{Kind::op, Dtype::f32, std::string(impl.name), "normal", 128256, 0, 0, false, op.op};
+      BenchId batch = row;
+      batch.rows = 64, batch.threads = 1;
+      CHECK(quick.count(bench_name(row)) == (role->second ? 1u : 0u));
+      CHECK(quick.count(bench_name(batch)) == (role->second && op.op == Op::cross_entropy ? 1u : 0u));
+      if (role->second) expected += 2 + (op.op == Op::cross_entropy ? 1 : 0);
+    }
+  CHECK(others == expected);
+  CHECK(others <= 64);  // a few seconds each, verification included: well under a minute of the quick run
+  if (const Impl* torch = find("peer.torch"); torch && torch->available()) {
+    CHECK(quick.count("log_softmax/f32/peer.torch/normal/n:32000"));
+    CHECK(quick.count("cross_entropy/f32/peer.torch/normal/rows:64/n:128256/threads:1"));
+    CHECK(quick.count("softmax_backward/f32/peer.torch/normal/n:128256"));
+  }
 }
 
 TEST_CASE("bench: every benchmark of the full preset runs once at a tiny size", "[bench]") {
@@ -260,6 +337,96 @@ TEST_CASE("bench: an implementation that breaks its declaration is skipped, neve
   }
 }
 
+namespace {
+// Wrong on purpose, each for one operation: log_softmax as the identity,
+// cross-entropy with a NaN loss, the backward pass giving dy back.
+template <class T>
+void identity(const T* x, T* y, std::size_t n) {
+  std::copy(x, x + n, y);
+}
+template <class T>
+T nan_loss(const T*, std::size_t n, std::size_t, T* grad) {
+  if (grad) std::fill(grad, grad + n, T(0));
+  return std::numeric_limits<T>::quiet_NaN();
+}
+template <class T>
+void dy_as_dx(const T*, const T* dy, T* dx, std::size_t n) {
+  std::copy(dy, dy + n, dx);
+}
+const Op other_ops[] = {Op::log_softmax, Op::cross_entropy, Op::softmax_backward};
+}  // namespace
+
+TEST_CASE("bench: a wrong kernel of another operation is skipped with check_op's failure, never timed", "[bench]") {
+  // Budgets declared, so that the wrong values break them (a NaN loss breaks any declaration).
+  const Impl wrong{.name = "test.wrong_ops", .summary = "test double", .role = Role::test,
+                   .kernels = {cell<Op::log_softmax>(identity<float>, {.base = 4}), cell<Op::cross_entropy>(nan_loss<float>),
+                               cell<Op::softmax_backward>(dy_as_dx<float>, {.base = 4})}};
+  Impl honest = *find("stable");
+  honest.name = "test.stable_ops";
+  honest.role = Role::test;
+
+  SECTION("verify_op_on, directly: one row and a batch on 2 threads") {
+    InputCache cache(std::size_t{64} << 20);
+    for (const Op op : other_ops)
+      for (const std::size_t rows : {0, 5}) {
+        CAPTURE(to_string(op), rows);
+        const auto in = op_input<float>(cache, op, "normal-1", rows, 100);
+        std::vector<float> y(std::max<std::size_t>(rows, 1) * 100);
+        const auto refs = op_references<float>(op, *in, rows, 100);
+        CHECK(refs.size() == (rows ? 3u : 1u));
+        const Verdict bad = verify_op_on<float>(wrong, op, *in, y.data(), rows, 100, 2, refs);
+        CHECK_FALSE(bad.ok);
+        CHECK(bad.message.starts_with(rows ? "breaks its declaration (row 0): " : "breaks its declaration: "));
+        CHECK(bad.message.find(op == Op::cross_entropy ? "loss" : "y at [") != std::string::npos);
+        const Verdict good = verify_op_on<float>(honest, op, *in, y.data(), rows, 100, 2, refs);
+        CHECK(good.ok);
+        CHECK(good.message.empty());
+        if (const Impl* torch = find("peer.torch"); torch && torch->available() && torch->provides(op, Dtype::f32))
+          CHECK(verify_op_on<float>(*torch, op, *in, y.data(), rows, 100, 2, refs).ok);  // its own batch kernels
+      }
+  }
+
+  SECTION("through registration: skipped with the message") {
+    const Impl impls[] = {wrong, honest};
+    std::vector<BenchCase> plan;
+    for (BenchCase& c : bench_plan({.preset = Preset::quick, .max_elements = 256, .impls = impls}))
+      if (c.impl && c.id.op != Op::softmax) plan.push_back(std::move(c));
+    const Collector c = run_plan(plan);
+    std::set<Op> skipped;
+    for (const BenchCase& bc : plan) {
+      const std::string name = bench_name(bc.id);
+      CAPTURE(name);
+      const bool is_wrong = bc.impl->name == wrong.name;
+      CHECK(c.errors.count(name) == (is_wrong ? 1u : 0u));
+      if (is_wrong && c.errors.count(name)) {
+        CHECK(c.errors.at(name).starts_with("breaks its declaration"));
+        skipped.insert(bc.id.op);
+      }
+      if (!is_wrong) CHECK(c.counters.at(name).count("items_per_second"));
+    }
+    CHECK(skipped == std::set<Op>(std::begin(other_ops), std::end(other_ops)));
+  }
+}
+
+TEST_CASE("batched: every operation's row loop over threads gives the serial rows; cross-entropy the mean loss", "[bench][batched]") {
+  const Impl& stable = *find("stable");  // no batch kernels: the row loop
+  InputCache cache(std::size_t{16} << 20);
+  const std::size_t cols = 33;
+  for (const OpInfo& op : op_table)
+    for (const std::size_t rows : {1, 3, 7})
+      for (const int threads : {1, 2, 3}) {
+        CAPTURE(op.name, rows, threads);
+        const auto in = op_input<double>(cache, op.op, "normal-1", rows, cols);
+        std::vector<double> serial(rows * cols), batched(rows * cols), losses(rows);
+        double loss_sum = 0;
+        for (std::size_t r = 0; r < rows; ++r) loss_sum += call_op<double>(stable, op.op, in->row(r, cols, serial.data() + r * cols), 1);
+        const double loss = call_op<double>(stable, op.op, in->operands(batched.data(), rows, cols, losses.data()), threads);
+        CHECK(batched == serial);
+        CHECK(loss == Approx(loss_sum / static_cast<double>(rows)));
+        if (op.op == Op::cross_entropy) CHECK(loss > 0);
+      }
+}
+
 TEST_CASE("bench: the filter is read as Google Benchmark reads it", "[bench]") {
   struct Case {
     std::string filter, name;
@@ -305,6 +472,11 @@ TEST_CASE("bench: the shared filters select from the plan; probes only when none
       {{.input_families = {"normal-1"}}, "softmax/f32/naive/wide/n:4096", false},
       {{.sizes = {1024}}, "softmax/f32/stable/normal/rows:512/n:1024/threads:2", true},
       {{.sizes = {1024}}, "softmax/f32/stable/normal/n:4096", false},
+      {{.impls = {stable}}, "log_softmax/f32/stable/normal/n:32000", true},
+      {{.sizes = {128256}}, "cross_entropy/f32/stable/normal/rows:64/n:128256/threads:1", true},
+      {{.ops = {Op::log_softmax}}, "log_softmax/f32/stable/normal/n:32000", true},
+      {{.ops = {Op::log_softmax}}, "softmax/f32/stable/normal/n:32000", false},
+      {{.ops = {Op::softmax}}, "probe/exp/f32/n:1024", false},
   };
   for (const Case& c : cases) {
     CAPTURE(c.name);
@@ -407,7 +579,7 @@ TEST_CASE("report: roofline bound, binding term and speedup wording", "[bench][r
   CHECK(r.binding(Dtype::f32, 1 << 24) == "memory (DRAM)");
   CHECK_FALSE(r.bound_seconds(Dtype::f64, 1 << 12));  // no probes for it
 
-  const BenchId id{Kind::softmax, Dtype::f32, "a", "normal", 1024, 0, 0, false};
+  const BenchId id{Kind::op, Dtype::f32, "a", "normal", 1024, 0, 0, false};
   const BenchResult base = result(id, {2.0, 2.1, 2.2}), fast = result(id, {1.0, 1.05, 1.1}), close = result(id, {1.9, 2.05, 2.3});
   CHECK(speedup_text(fast, &base) == "2.00×");
   CHECK(speedup_text(base, &fast) == "0.50×");
@@ -515,14 +687,14 @@ TEST_CASE("bench: a dotted-name textbook entry is planned, timed and drawn like 
   // Planned: the same benchmarks as stable, name for name (every family, no 2^24 for either).
   std::map<std::string, std::set<std::string>> planned;  // impl -> names with the impl left out
   for (const BenchCase& c : bench_plan({.preset = Preset::quick, .impls = impls})) {
-    if (c.id.kind != Kind::softmax) continue;
+    if (c.id.kind != Kind::op) continue;
     BenchId rest = c.id;
     rest.impl.clear();
     planned[c.id.impl].insert(bench_name(rest));
   }
   CHECK(planned["stable.f64acc"] == planned["stable"]);
-  CHECK(planned["stable"].count(bench_name({Kind::softmax, Dtype::f32, "", "wide", 4096, 0, 0, true})));
-  CHECK_FALSE(planned["stable"].count(bench_name({Kind::softmax, Dtype::f32, "", "normal", 16777216, 0, 0, false})));
+  CHECK(planned["stable"].count(bench_name({Kind::op, Dtype::f32, "", "wide", 4096, 0, 0, true})));
+  CHECK_FALSE(planned["stable"].count(bench_name({Kind::op, Dtype::f32, "", "normal", 16777216, 0, 0, false})));
 
   // Timed: every one of its benchmarks runs, none skipped.
   std::vector<BenchCase> tiny = bench_plan({.preset = Preset::quick, .max_elements = 64, .impls = impls});
@@ -548,4 +720,69 @@ TEST_CASE("bench: a dotted-name textbook entry is planned, timed and drawn like 
   CHECK(std::count(drawn.begin(), drawn.end(), "stable.f64acc") == 1);
   CHECK(std::count(drawn.begin(), drawn.end(), "vectorized") == 1);
   CHECK(std::count(drawn.begin(), drawn.end(), "vectorized.avx2") == 0);
+}
+
+TEST_CASE("report: the other operations' results, a table each with the speedups side by side, and their figures", "[bench][report]") {
+  struct Run {
+    std::string name;
+    std::vector<double> us;  // each repetition's time, as cpu_time and real_time
+    std::string error = {};
+  };
+  const Run runs[] = {
+      {"softmax/f32/stable/normal/n:32000", {90}},
+      {"log_softmax/f32/stable/normal/n:32000", {100, 101, 102}},
+      {"log_softmax/f32/peer.torch/normal/n:32000", {50, 51, 52}},
+      {"log_softmax/f32/peer.onednn/normal/n:32000", {25, 26, 27}},
+      {"log_softmax/f32/peer.onednn/normal/n:128256", {100}},
+      {"cross_entropy/f32/peer.torch/normal/rows:64/n:128256/threads:1", {60000}},
+      {"softmax_backward/f32/peer.onednn/normal/n:128256", {}, "breaks its declaration: y at [3]"},
+  };
+  nlohmann::json j = {{"context", {{"role: stable", "textbook"}, {"role: peer.torch", "peer"}, {"role: peer.onednn", "peer"},
+                                   {"memory_levels", "L1=32768,L2=1048576,DRAM"}}},
+                      {"benchmarks", nlohmann::json::array()}};
+  for (const Run& r : runs) {
+    for (const double t : r.us)
+      j["benchmarks"].push_back({{"name", r.name}, {"run_type", "iteration"}, {"iterations", 1}, {"cpu_time", t},
+                                 {"real_time", t}, {"time_unit", "us"}});
+    if (!r.error.empty())
+      j["benchmarks"].push_back({{"name", r.name}, {"run_type", "iteration"}, {"iterations", 0}, {"error_occurred", true},
+                                 {"error_message", r.error}});
+  }
+  const BenchResults results = bench_results_from(j);
+  REQUIRE(results.results.size() == 7);
+  CHECK(results.results[1].id.of(Op::log_softmax));
+  CHECK(results.results[5].id.rows == 64);
+  CHECK(results.results[5].median == Approx(60e-3));  // batched: the wall clock
+  const std::string md = bench_markdown(results, roofline_from(results), "stable", {});
+  const std::size_t others = md.find("## The other operations");
+  REQUIRE(others != std::string::npos);
+  const std::string section = md.substr(others, md.find("## Skipped") - others);
+  INFO(section);
+  for (const char* text : {
+           "### log_softmax\n", "### cross_entropy\n", "### softmax_backward\n",
+           // the baseline, then the peers, each with results for the operation
+           "| dtype | family | shape | implementation | median | CV | G el/s | vs stable | vs peer.torch | vs peer.onednn |",
+           "| f32 | normal | 32000 | `peer.onednn` | 26 µs | 3.8% | 1.23 | 3.88× | 1.96× | · |",
+           "| f32 | normal | 32000 | `stable` | 101 µs | 1.0% | 0.317 | · | 0.50× | 0.26× |",
+           "| f32 | normal | 128256 | `peer.onednn` | 100 µs | 0.0% | 1.28 | - | - | · |",
+           "| dtype | family | shape | implementation | median | CV | G el/s | vs peer.torch |",  // no baseline result
+           "| f32 | normal | 64 × 128256, 1 thread | `peer.torch` | 60 ms | 0.0% | 0.137 | · |",
+           "| f32 | normal | 128256 | `peer.onednn` | skipped |"}) {
+    CAPTURE(text);
+    CHECK(section.find(text) != std::string::npos);
+  }
+  // softmax's own sections keep to softmax.
+  const std::string rest = md.substr(md.find("## Every single-row result"));
+  CHECK(rest.find("peer.onednn") == std::string::npos);
+  CHECK(md.find("softmax_backward/f32/peer.onednn/normal/n:128256`: breaks its declaration: y at [3]") != std::string::npos);
+
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("smx_op_figures_" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  std::set<std::string> files;
+  for (const Figure& f : bench_figures(results, roofline_from(results), dir)) files.insert(f.file);
+  CHECK(files.count("figures/bench-throughput-log_softmax-f32.png"));
+  CHECK(files.count("figures/bench-throughput-f32.png"));             // softmax's, as before
+  CHECK_FALSE(files.count("figures/bench-throughput-softmax_backward-f32.png"));  // its one result was skipped
+  CHECK(std::filesystem::file_size(dir / "figures/bench-throughput-log_softmax-f32.png") > 1000);
+  std::filesystem::remove_all(dir);
 }

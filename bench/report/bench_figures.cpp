@@ -10,19 +10,18 @@
 namespace smx {
 namespace {
 
-bool single_row(const BenchResult& r, Dtype d, std::string_view family, bool ftz = false) {
-  return r.ok() && r.id.kind == BenchId::Kind::softmax && !r.id.rows && r.id.dtype == d && r.id.family == family &&
-         r.id.ftz == ftz;
+bool single_row(const BenchResult& r, Op op, Dtype d, std::string_view family, bool ftz = false) {
+  return r.ok() && r.id.of(op) && !r.id.rows && r.id.dtype == d && r.id.family == family && r.id.ftz == ftz;
 }
 
-// Per implementation: value(result) over n for one-row results of a family.
+// Per implementation: value(result) over n for op's one-row results on normal logits.
 template <class F>
-std::vector<Series> by_n(const BenchResults& results, Dtype d, F value) {
+std::vector<Series> by_n(const BenchResults& results, Op op, Dtype d, F value) {
   std::vector<Series> out;
   for (const std::string& impl : drawn_impls(results)) {
     Series s{impl, {}};
     for (const BenchResult& r : results.results)
-      if (single_row(r, d, "normal") && r.id.impl == impl)
+      if (single_row(r, op, d, "normal") && r.id.impl == impl)
         if (const auto v = value(r)) s.points.emplace_back(static_cast<double>(r.id.n), *v);
     std::sort(s.points.begin(), s.points.end());
     out.push_back(std::move(s));
@@ -61,7 +60,7 @@ std::vector<Figure> bench_figures(const BenchResults& results, const Roofline& r
 
   for (const Dtype d : {Dtype::f32, Dtype::f64}) {
     const std::string t(to_string(d));
-    auto series = by_n(results, d, [](const BenchResult& r) -> std::optional<double> { return r.throughput() / 1e9; });
+    auto series = by_n(results, Op::softmax, d, [](const BenchResult& r) -> std::optional<double> { return r.throughput() / 1e9; });
     const std::string summary = extremes(series, "throughput", " G el/s");
     Series exp{"exp-only probe", {}, "linespoints lw 1.5 dt 3 pt 6 lc rgb 'black'"};
     Series bound{"roofline bound", {}, "lines lw 6 lc rgb '#b0b0b0'"};
@@ -83,7 +82,7 @@ std::vector<Figure> bench_figures(const BenchResults& results, const Roofline& r
          "bandwidth of the level the row lives in). Short rows pay the fixed cost of three passes; long ones "
          "the memory level. " + summary);
 
-    auto fraction = by_n(results, d, [&](const BenchResult& r) -> std::optional<double> {
+    auto fraction = by_n(results, Op::softmax, d, [&](const BenchResult& r) -> std::optional<double> {
       const auto b = roofline.bound_seconds(r.id.dtype, r.id.n);
       if (!b) return std::nullopt;
       return *b / r.median;
@@ -97,10 +96,24 @@ std::vector<Figure> bench_figures(const BenchResults& results, const Roofline& r
              extremes(fraction, "fraction of the bound", ""));
   }
 
+  // The other operations: throughput vs n (their traffic differs, so no roofline line).
+  for (const OpInfo& op : op_table) {
+    if (op.op == Op::softmax) continue;  // drawn above, with the probes and the bound
+    for (const Dtype d : {Dtype::f32, Dtype::f64}) {
+      const std::string t(to_string(d)), name(op.name);
+      auto series = by_n(results, op.op, d, [](const BenchResult& r) -> std::optional<double> { return r.throughput() / 1e9; });
+      figures.add("bench-throughput-" + name + "-" + t + ".png",
+                  {name + " throughput vs row length, " + t + ", normal logits (median of the repetitions)",
+                   "n (elements per row)", "G elements / s", true, true, "linespoints", series},
+                  "Each implementation's " + name + " (" + std::string(op.formula) + ") over the row lengths the run has. " +
+                      extremes(series, "throughput", " G el/s"));
+    }
+  }
+
   {  // throughput per family at one n, f32
     std::map<std::string, std::set<std::size_t>> sizes;  // family -> n
     for (const BenchResult& r : results.results)
-      if (r.ok() && r.id.kind == BenchId::Kind::softmax && !r.id.rows && r.id.dtype == Dtype::f32)
+      if (r.ok() && r.id.of(Op::softmax) && !r.id.rows && r.id.dtype == Dtype::f32)
         sizes[r.id.family + (r.id.ftz ? "/ftz" : "")].insert(r.id.n);
     std::size_t n = 0;  // the largest n every family has
     if (!sizes.empty())
@@ -115,7 +128,7 @@ std::vector<Figure> bench_figures(const BenchResults& results, const Roofline& r
     for (const std::string& impl : drawn_impls(results)) {
       Series s{impl, {}};
       for (std::size_t i = 0; n && i < std::size(categories); ++i)
-        if (const BenchResult* r = results.find({BenchId::Kind::softmax, Dtype::f32, impl, categories[i].first, n, 0, 0, categories[i].second});
+        if (const BenchResult* r = results.find({BenchId::Kind::op, Dtype::f32, impl, categories[i].first, n, 0, 0, categories[i].second});
             r && r->ok())
           s.points.emplace_back(static_cast<double>(i), r->throughput() / 1e9);
       plot.series.push_back(std::move(s));
@@ -130,7 +143,7 @@ std::vector<Figure> bench_figures(const BenchResults& results, const Roofline& r
     std::vector<std::pair<std::size_t, std::size_t>> shapes;
     std::map<std::string, std::map<std::pair<std::size_t, std::size_t>, std::map<int, const BenchResult*>>> by;
     for (const BenchResult& r : results.results)
-      if (r.ok() && r.id.kind == BenchId::Kind::softmax && r.id.rows && r.id.dtype == Dtype::f32) {
+      if (r.ok() && r.id.of(Op::softmax) && r.id.rows && r.id.dtype == Dtype::f32) {
         const std::pair shape{r.id.rows, r.id.n};
         if (std::find(shapes.begin(), shapes.end(), shape) == shapes.end()) shapes.push_back(shape);
         by[r.id.impl][shape][r.id.threads] = &r;

@@ -1,6 +1,7 @@
 // The benchmark report's figures (gnuplot PNGs, lab/io/gnuplot.hpp) and a
-// sentence each on what they show: throughput vs n, fraction of the roofline
-// vs n, throughput per input family, thread scaling of batched rows.
+// sentence each on what they show: softmax's throughput vs n, fraction of
+// the roofline vs n, throughput per input family, thread scaling of batched
+// rows; each other operation's throughput vs n.
 #pragma once
 
 #include <filesystem>

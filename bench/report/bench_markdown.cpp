@@ -5,6 +5,8 @@
 #include <set>
 #include <sstream>
 
+#include "bench/report/op_sections.hpp"
+#include "bench/report/report_text.hpp"
 #include "bench/report/targets.hpp"
 
 namespace smx {
@@ -13,22 +15,6 @@ namespace {
 using md::fixed;
 using md::table_header;
 using md::table_row;
-
-std::string gels(double elements_per_second) { return fixed(elements_per_second / 1e9, "%.3g"); }
-std::string percent(double v) { return fixed(100 * v, v < 0.1 ? "%.1f%%" : "%.0f%%"); }
-
-std::string bytes_text(std::size_t b) {
-  if (b >= (std::size_t{1} << 30) && b % (std::size_t{1} << 30) == 0) return std::to_string(b >> 30) + " GiB";
-  if (b >= (std::size_t{1} << 20) && b % (std::size_t{1} << 20) == 0) return std::to_string(b >> 20) + " MiB";
-  if (b >= 1024 && b % 1024 == 0) return std::to_string(b >> 10) + " KiB";
-  return std::to_string(b) + " B";
-}
-
-std::string size_text(std::size_t n) {
-  for (int k = 4; k <= 40; ++k)
-    if (n == (std::size_t{1} << k) && k >= 14) return "2^" + std::to_string(k);
-  return std::to_string(n);
-}
 
 std::string value_of(const BenchResults& r, const std::string& key, const std::string& fallback = "?") {
   const auto it = r.context.find(key);
@@ -98,7 +84,7 @@ void context_section(std::ostream& out, const BenchResults& results) {
 std::vector<std::size_t> headline_sizes(const BenchResults& results, Dtype d) {
   std::set<std::size_t> all;
   for (const BenchResult& r : results.results)
-    if (r.id.kind == BenchId::Kind::softmax && !r.id.rows && r.id.family == "normal" && !r.id.ftz && r.id.dtype == d)
+    if (r.id.of(Op::softmax) && !r.id.rows && r.id.family == "normal" && !r.id.ftz && r.id.dtype == d)
       all.insert(r.id.n);
   const std::set<std::size_t> preferred = {256, 1024, 32000, 128256, 1048576, 16777216, 67108864};  // the speed targets' sizes
   std::vector<std::size_t> out;
@@ -122,7 +108,7 @@ void headline_section(std::ostream& out, const BenchResults& results, const Roof
       std::vector<std::string> row = {"`" + impl + "`"};
       bool any = false;
       for (std::size_t n : sizes) {
-        const BenchResult* r = results.find({BenchId::Kind::softmax, d, impl, "normal", n, 0, 0, false});
+        const BenchResult* r = results.find({BenchId::Kind::op, d, impl, "normal", n, 0, 0, false});
         if (!r) {
           row.push_back("");
           continue;
@@ -192,7 +178,7 @@ void size_class_section(std::ostream& out, const BenchResults& results, const Ro
     for (const MemoryLevel& level : roofline.levels) {
       std::vector<const BenchResult*> rows;
       for (const BenchResult& r : results.results)
-        if (r.id.kind == BenchId::Kind::softmax && !r.id.rows && r.id.dtype == d &&
+        if (r.id.of(Op::softmax) && !r.id.rows && r.id.dtype == d &&
             roofline.level_of_row(d, r.id.n).name == level.name)
           rows.push_back(&r);
       if (rows.empty()) continue;
@@ -227,7 +213,7 @@ void size_class_section(std::ostream& out, const BenchResults& results, const Ro
 void ftz_section(std::ostream& out, const BenchResults& results) {
   std::vector<std::pair<const BenchResult*, const BenchResult*>> pairs;
   for (const BenchResult& r : results.results) {
-    if (r.id.kind != BenchId::Kind::softmax || !r.id.ftz) continue;
+    if (!r.id.of(Op::softmax) || !r.id.ftz) continue;
     BenchId plain = r.id;
     plain.ftz = false;
     if (const BenchResult* p = results.find(plain); p && p->ok() && r.ok()) pairs.push_back({p, &r});
@@ -253,7 +239,7 @@ void ftz_section(std::ostream& out, const BenchResults& results) {
 void threads_section(std::ostream& out, const BenchResults& results) {
   std::map<std::tuple<Dtype, std::size_t, std::size_t, std::string>, std::map<int, const BenchResult*>> shapes;
   for (const BenchResult& r : results.results)
-    if (r.id.kind == BenchId::Kind::softmax && r.id.rows) shapes[{r.id.dtype, r.id.rows, r.id.n, r.id.impl}][r.id.threads] = &r;
+    if (r.id.of(Op::softmax) && r.id.rows) shapes[{r.id.dtype, r.id.rows, r.id.n, r.id.impl}][r.id.threads] = &r;
   if (shapes.empty()) return;
   std::set<int> threads;
   for (const auto& [key, by] : shapes)
@@ -311,13 +297,6 @@ void skipped_section(std::ostream& out, const BenchResults& results) {
 
 }  // namespace
 
-std::string speedup_text(const BenchResult& result, const BenchResult* baseline) {
-  if (!baseline || !baseline->ok() || !result.ok()) return "-";
-  if (result.min <= baseline->max && baseline->min <= result.max) return "no difference resolved";
-  const double s = baseline->median / result.median;
-  return fixed(s, s < 10 ? "%.2f×" : "%.3g×");
-}
-
 std::string bench_markdown(const BenchResults& results, const Roofline& roofline, const std::string& baseline,
                            const std::vector<Figure>& figures) {
   std::ostringstream out;
@@ -339,6 +318,7 @@ std::string bench_markdown(const BenchResults& results, const Roofline& roofline
   }
   threads_section(out, results);
   ftz_section(out, results);
+  op_sections(out, results, baseline);
   skipped_section(out, results);
   size_class_section(out, results, roofline, baseline);
   return out.str();

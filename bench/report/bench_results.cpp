@@ -144,7 +144,7 @@ BenchResults bench_results_from(const nlohmann::json& j) {
 std::vector<std::string> impl_names(const BenchResults& results) {
   std::vector<std::string> names;
   for (const BenchResult& r : results.results)
-    if (r.id.kind == BenchId::Kind::softmax && std::find(names.begin(), names.end(), r.id.impl) == names.end())
+    if (r.id.kind == BenchId::Kind::op && std::find(names.begin(), names.end(), r.id.impl) == names.end())
       names.push_back(r.id.impl);
   const auto rank = [](const std::string& name) {
     const auto impls = all_impls();

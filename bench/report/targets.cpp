@@ -12,6 +12,8 @@ using Measure = SpeedTarget::Measure;
 constexpr std::size_t in_cache[] = {1024, 32000, 128256};  // f32 rows in L1 and L2
 constexpr std::size_t out_of_cache[] = {16777216};         // 2^24: 128 MiB of input and output
 constexpr std::size_t from_1m[] = {1000000};                // batched shapes from 1M elements up
+constexpr std::size_t vocabularies[] = {32000, 128256};      // f32 rows in L2
+constexpr std::size_t vocabulary_128k[] = {128256};
 
 constexpr SpeedTarget targets[] = {
     {"(a) in cache, vs oneDNN", Measure::vs_impl, Dtype::f32, "vectorized", "peer.onednn", in_cache, 3.0},
@@ -22,6 +24,12 @@ constexpr SpeedTarget targets[] = {
     {"(d) batched, 2 threads over 1", Measure::thread_scaling, Dtype::f32, "vectorized", "", from_1m, 1.8},
     {"(e) f64 in cache, vs PyTorch", Measure::vs_impl, Dtype::f64, "vectorized", "peer.torch", in_cache, 2.0},
     {"(f) accurate, in cache, vs oneDNN", Measure::vs_impl, Dtype::f32, "accurate", "peer.onednn", in_cache, 2.0},
+    {"(g) log_softmax in cache, vs PyTorch", Measure::vs_impl, Dtype::f32, "vectorized", "peer.torch", vocabularies, 2.0,
+     Op::log_softmax},
+    {"(g) log_softmax in cache, vs oneDNN", Measure::vs_impl, Dtype::f32, "vectorized", "peer.onednn", vocabularies, 1.5,
+     Op::log_softmax},
+    {"(h) cross-entropy forward + gradient, 64 × 128256, vs PyTorch", Measure::vs_impl, Dtype::f32, "vectorized",
+     "peer.torch", vocabulary_128k, 2.0, Op::cross_entropy, 64, 1},
 };
 
 std::string code(const std::string& s) { return std::string("`") + s + "`"; }
@@ -32,6 +40,10 @@ const BenchResult* timed(const BenchResults& results, const BenchId& id, std::st
   if (r && r->ok()) return r;
   if (why.empty()) {
     why = std::string("no ") + code(bench_name(id)) + " in this run";
+    // An implementation without the kernel (yet): say so rather than leave it to a guess.
+    if (const Impl* impl = smx::find(id.impl); impl && !impl->provides(id.op, id.dtype))
+      why += " (" + code(id.impl) + " has no " + std::string(to_string(id.dtype)) + " " + std::string(to_string(id.op)) +
+             " kernel in this build)";
     if (r) why = code(r->name) + (r->error.empty() ? std::string(" has no timing") : std::string(" was skipped: ") + r->error);
   }
   return nullptr;
@@ -44,14 +56,15 @@ void time_ratio(TargetCheck& c, const BenchResult& subject, const BenchResult& r
   c.high = reference.max / subject.min;
 }
 
-BenchId single_row(const SpeedTarget& t, std::string_view impl, std::size_t n) {
-  return {BenchId::Kind::softmax, t.dtype, std::string(impl), "normal", n, 0, 0, false};
+// The benchmark a side of t runs at n: one row, or t's batch of rows x n.
+BenchId side_of(const SpeedTarget& t, std::string_view impl, std::size_t n) {
+  return {BenchId::Kind::op, t.dtype, std::string(impl), "normal", n, t.rows, t.threads, false, t.op};
 }
 
 TargetCheck row_check(const SpeedTarget& t, std::size_t n, const BenchResults& results, const Roofline& roofline) {
   TargetCheck c;
   c.target = &t;
-  const BenchId subject_id = single_row(t, t.impl, n);
+  const BenchId subject_id = side_of(t, t.impl, n);
   const BenchResult* subject = timed(results, subject_id, c.missing);
   c.compared = code(bench_name(subject_id)) + " / ";
   if (t.measure == Measure::vs_memory_roof) {
@@ -71,7 +84,7 @@ TargetCheck row_check(const SpeedTarget& t, std::size_t n, const BenchResults& r
   }
   const BenchId reference_id = t.measure == Measure::vs_exp_probe
                                    ? BenchId{BenchId::Kind::exp, t.dtype, "", "", n, 0, 0, false}
-                                   : single_row(t, t.versus, n);
+                                   : side_of(t, t.versus, n);
   c.compared += code(bench_name(reference_id));
   const BenchResult* reference = timed(results, reference_id, c.missing);
   if (subject && reference) time_ratio(c, *subject, *reference);
@@ -83,7 +96,7 @@ std::vector<TargetCheck> scaling_checks(const SpeedTarget& t, const BenchResults
   std::vector<TargetCheck> out;
   for (const BenchResult& two : results.results) {
     const BenchId& id = two.id;
-    if (id.kind != BenchId::Kind::softmax || !id.rows || id.threads != 2 || id.dtype != t.dtype || id.impl != t.impl ||
+    if (!id.of(t.op) || !id.rows || id.threads != 2 || id.dtype != t.dtype || id.impl != t.impl ||
         id.ftz || id.elements() < t.sizes[0])
       continue;
     TargetCheck c;
@@ -99,7 +112,7 @@ std::vector<TargetCheck> scaling_checks(const SpeedTarget& t, const BenchResults
   if (out.empty()) {
     TargetCheck c;
     c.target = &t;
-    c.compared = code(std::string("softmax/") + std::string(to_string(t.dtype)) + "/" + std::string(t.impl) +
+    c.compared = code(std::string(to_string(t.op)) + "/" + std::string(to_string(t.dtype)) + "/" + std::string(t.impl) +
                         "/normal/rows:R/n:N/threads:2") + " / threads:1";
     c.missing = std::string("no batched ") + code(std::string(t.impl)) + " shape of at least " +
                 std::to_string(t.sizes[0]) + " elements at 2 threads in this run";

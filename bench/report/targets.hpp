@@ -1,4 +1,4 @@
-// Issue 6's speed targets as one table of data, and their evaluation against
+// The speed targets as one table of data, and their evaluation against
 // a benchmark run: for each, the benchmarks compared, the measured ratio (at
 // the medians, with the range the repetitions allow), the goal, and met / not
 // met with the distance, or "not measured" with the reason (a peer not built,
@@ -32,9 +32,12 @@ struct SpeedTarget {
   std::string_view versus;  // vs_impl: the other implementation
   std::span<const std::size_t> sizes;  // single rows: the n; thread_scaling: the least elements of a shape
   double goal;                         // the ratio must be at least this
+  Op op = Op::softmax;                 // the operation both sides run
+  std::size_t rows = 0;                // > 0: batches of rows x n at `threads` (vs_impl)
+  int threads = 0;
 };
 
-// Issue 6's targets: (a) to (f).
+// The targets: (a) to (f) for softmax, (g) and (h) for log_softmax and cross-entropy.
 std::span<const SpeedTarget> speed_targets();
 
 // One comparison of a target: one n, or one batched shape.

@@ -1,5 +1,5 @@
 // `softmax-lab bench`: the Google Benchmark program (bench/): every
-// implementation x dtype x family x n, batched shapes and threads, roofline
+// implementation x operation x dtype x family x n, batched shapes and threads, roofline
 // probes; console output on stdout, the JSON in reports/benchmarks.json for
 // an unfiltered run, in --out DIR or nowhere for a filtered one.
 #include <algorithm>
@@ -100,18 +100,21 @@ std::string preset_text(Preset p) {
 
 Command bench() {
   static const std::string description = cat({
-      "Times every available implementation with Google Benchmark: softmax/<dtype>/<impl>/<family>/n:<N>\n"
+      "Times every available implementation with Google Benchmark, each operation it provides:\n"
+      "<op>/<dtype>/<impl>/<family>/n:<N> (op: softmax, log_softmax, cross_entropy, softmax_backward)\n"
       "for the families normal, wide (most outputs subnormal; also with /ftz: flush-to-zero and\n"
       "denormals-are-zero in the timed loop), masked (about half -inf) and offset (1e4 + small spread),\n"
       "n from 16 to 2^26 in powers of 4 and 1000, 32000, 50257, 128256, 151936; batched\n"
-      "softmax/<dtype>/<impl>/normal/rows:<R>/n:<N>/threads:<T> (64x32000, 512x1024, 4096x128 at 1 and\n"
-      "2 threads); and the roofline probes probe/copy/<bytes> (memcpy at an L1, L2, L3 and DRAM working\n"
-      "set) and probe/exp/<dtype>/n:<N> (the exp-only kernel). Each implementation is first checked\n"
-      "against its declared budget on the benchmark's own input; one that breaks it is skipped with the\n"
-      "error, not timed. Counters: items_per_second (elements) and bytes_per_second (2 reads + 1 write\n"
-      "per element), per second of the benchmark's clock: the thread's CPU time (cpu_time) for single\n"
-      "rows and probes, so time other processes take is not counted; wall-clock time (real_time) for\n"
-      "batched rows, whose workers share the work.\n"
+      "<op>/<dtype>/<impl>/normal/rows:<R>/n:<N>/threads:<T> (64x32000, 512x1024, 4096x128 at 1 and\n"
+      "2 threads; the operations beyond softmax also 64x128256); and the roofline probes\n"
+      "probe/copy/<bytes> (memcpy at an L1, L2, L3 and DRAM working set) and probe/exp/<dtype>/n:<N>\n"
+      "(the exp-only kernel). cross_entropy's target is a seeded random class per row, softmax_backward's\n"
+      "y = softmax(x) and dy from normal-1 (the accuracy report's cases). Each implementation is first\n"
+      "checked against its declaration on the benchmark's own input; one that breaks it is skipped with\n"
+      "the error, not timed. Counters: items_per_second (elements) and bytes_per_second (per element:\n"
+      "2 reads + 1 write; softmax_backward 4 reads + 1 write), per second of the benchmark's clock: the\n"
+      "thread's CPU time (cpu_time) for single rows and probes, so time other processes take is not\n"
+      "counted; wall-clock time (real_time) for batched rows, whose workers share the work.\n"
       "\n"
       "--impl, --dtype, --family and --n select from the preset as they do in `softmax-lab accuracy`\n"
       "(families by the input they draw: normal-1, wide, masked, offset); any of them leaves out the\n"
@@ -124,10 +127,11 @@ Command bench() {
       "presets (--benchmark_* defaults):\n"
       "  full: every benchmark above (--benchmark_list_tests counts them). Hours, not minutes, and\n"
       "  verifying one 2^26-element f64 row needs gigabytes of memory\n", preset_text(Preset::full), "\n"
-      "  quick: normal rows at 256, 1024, 4096, 32000, 128256, 2^20 and 2^22, plus 2^24 in f32 for\n"
-      "  the dispatching entries of the suite's kernels (vectorized, accurate, ...) and the peers; the\n"
-      "  other families at 4096 and 128256; batched in f32; ISA paths (vectorized.avx2, ...) on normal\n"
-      "  rows only (minutes)\n", preset_text(Preset::quick), "\n"
+      "  quick: softmax on normal rows at 256, 1024, 4096, 32000, 128256, 2^20 and 2^22, plus 2^24\n"
+      "  in f32 for the dispatching entries of the suite's kernels (vectorized, accurate, ...) and the\n"
+      "  peers; the other families at 4096 and 128256; batched in f32; ISA paths (vectorized.avx2,\n"
+      "  ...) on normal rows only; the other operations in f32 on normal rows at 32000 and 128256 and\n"
+      "  cross_entropy over 64x128256 at 1 thread, for the suite's kernels and the peers (minutes)\n", preset_text(Preset::quick), "\n"
       "\n"
       "The JSON (with the run's context: CPU, caches, compiler, libraries, revision, preset) is written\n"
       "to a temporary file and renamed when the run completes; `softmax-lab report` renders it.\n"
