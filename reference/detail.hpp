@@ -70,6 +70,7 @@ struct MpRow {
   long double d2 = 0;  // m2 - m (approximately), -inf if no second finite entry
   std::size_t n_finite = 0;
   bool uniform = false;
+  long double temperature = 1;  // the exponents are (x_i - m) / temperature
 };
 
 // Decides outputs the fast tier could not, at increasing precision.

@@ -35,6 +35,27 @@ constexpr long double zero_threshold() {
   return (L::min_exponent - L::digits - 1) * ln2_ld - 1e-9L;
 }
 
+// The exponent d_i = (x_i - m) / temperature as a pair: exact for a power of
+// two (long double's range holds every quotient), else a pair quotient with
+// relative error below 2^-118, which each exp turns into a relative error
+// of |d_i| 2^-118 (<= 11000 2^-118 where an exp is taken).
+struct Scale {
+  long double t = 1;
+  bool exact = true;
+  explicit Scale(long double temperature) : t(temperature) {
+    int e = 0;
+    exact = std::frexp(temperature, &e) == 0.5L;
+  }
+  LdPair of(long double v, long double m) const {
+    const LdPair d = two_sum(v, -m);
+    if (t == 1) return d;
+    if (exact) return {d.hi / t, d.lo / t};
+    return div_pair(d, {t, 0});
+  }
+  long double rel_err(long double d) const { return exact ? 0.0L : std::fabs(d) * 0x1p-118L; }
+  long double exp_rel_err() const { return exact ? 0.0L : exp_pair_max_arg * 0x1p-117L; }
+};
+
 // S1 = sum over finite j != jmax of exp(x_j - m), as a pair with an absolute
 // error bound. Terms with d_j < cut are not computed; each is < exp(cut).
 struct SumS1 {
@@ -45,7 +66,7 @@ struct SumS1 {
 
 template <class T, bool Store>
 SumS1 sum_s1(std::span<const T> x, const RowScan<T>& scan, long double cut, LdPair* store,
-             const ExpTable& tb) {
+             const ExpTable& tb, const Scale& sc) {
   const long double m = scan.m;
   long double hi = 0, lo = 0;
   std::size_t computed = 0, dropped = 0;
@@ -55,7 +76,7 @@ SumS1 sum_s1(std::span<const T> x, const RowScan<T>& scan, long double cut, LdPa
       if constexpr (Store) store[i] = {i == scan.jmax ? 1.0L : 0.0L, 0};
       continue;
     }
-    const LdPair d = two_sum(v, -m);
+    const LdPair d = sc.of(v, m);
     if (d.hi < cut) {
       ++dropped;
       if constexpr (Store) store[i] = {0, 0};
@@ -78,7 +99,7 @@ SumS1 sum_s1(std::span<const T> x, const RowScan<T>& scan, long double cut, LdPa
   // (<= (k+2)^2 u^2 S1, doubled) + the dropped terms (expl(cut) within a
   // factor 2 of exp(cut), surely).
   const auto k = static_cast<long double>(computed) + 2;
-  r.err = (exp_pair_eta * 1.01L + 2 * k * k * ld_u * ld_u) * hi +
+  r.err = (exp_pair_eta * 1.01L + sc.exp_rel_err() + 2 * k * k * ld_u * ld_u) * hi +
           (dropped ? 2 * static_cast<long double>(dropped) * std::exp(cut) : 0.0L);
   return r;
 }
@@ -147,12 +168,13 @@ void resolve(Op op, const MpRow<T>& row, std::span<const std::size_t> idx, std::
 }
 
 template <class T>
-MpRow<T> mp_row(std::span<const T> x, const RowScan<T>& scan) {
+MpRow<T> mp_row(std::span<const T> x, const RowScan<T>& scan, long double temperature = 1) {
   MpRow<T> r;
+  r.temperature = temperature;
   r.x = x;
   r.m = scan.m;
   r.jmax = scan.jmax;
-  r.d2 = two_sum(scan.m2, -static_cast<long double>(scan.m)).hi;
+  r.d2 = two_sum(scan.m2, -static_cast<long double>(scan.m)).hi / temperature;
   r.n_finite = scan.n_finite;
   r.uniform = false;
   return r;
@@ -179,7 +201,9 @@ Stats fast_softmax(std::span<const T> x, const RowScan<T>& scan, std::span<T> ou
   const bool stored = n <= stored_up_to;
   thread_local std::vector<LdPair> scratch;
   if (stored && scratch.size() < n) scratch.resize(n);
-  const SumS1 sum = stored ? sum_s1<T, true>(x, scan, cut, scratch.data(), tb) : sum_s1<T, false>(x, scan, cut, nullptr, tb);
+  const Scale sc(opt.temperature);
+  const SumS1 sum = stored ? sum_s1<T, true>(x, scan, cut, scratch.data(), tb, sc)
+                           : sum_s1<T, false>(x, scan, cut, nullptr, tb, sc);
   const auto exp_of = [&](std::size_t i, const LdPair& d) -> LdPair {
     if (stored) return scratch[i];
     return i == scan.jmax ? LdPair{1.0L, 0} : exp_pair(d.hi, d.lo, tb);  // as sum_s1 has it
@@ -204,7 +228,7 @@ Stats fast_softmax(std::span<const T> x, const RowScan<T>& scan, std::span<T> ou
       ++st.special;
       continue;
     }
-    const LdPair d = two_sum(v, -m);
+    const LdPair d = sc.of(v, m);
     if (d.hi < cut) {  // only when values are wanted below -11000, or below zero_below
       out[i] = 0;
       if (want_value) value[i] = std::exp(d.hi) / S.hi;
@@ -226,7 +250,7 @@ Stats fast_softmax(std::span<const T> x, const RowScan<T>& scan, std::span<T> ou
       continue;
     }
     if (!opt.force_multiprecision) {
-      const long double rel = (v == scan.m ? 0.0L : exp_pair_eta * 1.01L) + rel_s + rel_div;
+      const long double rel = (v == scan.m ? 0.0L : exp_pair_eta * 1.01L + sc.rel_err(d.hi)) + rel_s + rel_div;
       const long double err = rel * (1 + 0x1p-40L) * y.hi;
       const Decision<T> dec = decide<T, long double>(y.hi, y.lo, 0.0L, 0.0L, err, +1, 0, ld_u);
       if (dec.decided) {
@@ -237,7 +261,7 @@ Stats fast_softmax(std::span<const T> x, const RowScan<T>& scan, std::span<T> ou
     }
     pending.push_back(i);
   }
-  resolve<T>(Op::softmax, mp_row(x, scan), pending, out, opt, st);
+  resolve<T>(Op::softmax, mp_row(x, scan, opt.temperature), pending, out, opt, st);
   return st;
 }
 
@@ -250,9 +274,10 @@ Stats fast_log_softmax(std::span<const T> x, const RowScan<T>& scan, std::span<T
   const long double m = scan.m;
   // Terms 250 below the second largest are < e^-250 S1 each: negligible
   // (counted in the bound) and not worth an exp.
-  const long double d2 = two_sum(scan.m2, -m).hi;
+  const Scale sc(opt.temperature);
+  const long double d2 = sc.of(scan.m2, m).hi;
   const long double cut = std::max(-exp_pair_max_arg, d2 - 250);
-  const SumS1 sum = sum_s1<T, false>(x, scan, cut, nullptr, tb);
+  const SumS1 sum = sum_s1<T, false>(x, scan, cut, nullptr, tb, sc);
   // All other entries below -11000: 0 < log1p(S1) < 2^-15000, below any
   // rounding resolution of T; y_i = d_i - (that) is decided exactly by
   // rounding d_i with ties going down.
@@ -269,8 +294,8 @@ Stats fast_log_softmax(std::span<const T> x, const RowScan<T>& scan, std::span<T
       ++st.special;
       continue;
     }
-    const LdPair d = two_sum(v, -m);
-    if (infinitesimal) {
+    const LdPair d = sc.of(v, m);
+    if (infinitesimal && sc.exact) {
       const Decision<T> dec = decide<T, long double>(d.hi, d.lo, 0.0L, 0.0L, 0.0L, -1, -1, ld_u);
       if (want_value) value[i] = d.hi + d.lo;
       if (!dec.decided) throw std::logic_error("reference: infinitesimal log_softmax undecided");
@@ -282,7 +307,7 @@ Stats fast_log_softmax(std::span<const T> x, const RowScan<T>& scan, std::span<T
     // one, so a tiny L still decides when d is exactly a rounding boundary.
     if (want_value) value[i] = d.hi + (d.lo - L.L.hi);
     if (!opt.force_multiprecision) {
-      const long double err = L.err * (1 + 0x1p-40L);
+      const long double err = L.err * (1 + 0x1p-40L) + sc.rel_err(d.hi) * 1.01L;
       const Decision<T> dec = decide<T, long double>(d.hi, d.lo, -L.L.hi, -L.L.lo, err, -1, 0, ld_u);
       if (dec.decided) {
         out[i] = dec.value;
@@ -292,7 +317,7 @@ Stats fast_log_softmax(std::span<const T> x, const RowScan<T>& scan, std::span<T
     }
     pending.push_back(i);
   }
-  resolve<T>(Op::log_softmax, mp_row(x, scan), pending, out, opt, st);
+  resolve<T>(Op::log_softmax, mp_row(x, scan, opt.temperature), pending, out, opt, st);
   return st;
 }
 
@@ -305,7 +330,7 @@ T fast_complement(std::span<const T> x, const RowScan<T>& scan, std::size_t t, c
   const long double m = scan.m;
   const long double d2 = two_sum(scan.m2, -m).hi;
   const long double cut = std::max(-exp_pair_max_arg, d2 - 250);  // dropped terms: < e^-250 S1 each
-  const SumS1 sum = sum_s1<T, false>(x, scan, cut, nullptr, tb);
+  const SumS1 sum = sum_s1<T, false>(x, scan, cut, nullptr, tb, Scale(1));
   const LdPair s0 = two_sum(1.0L, sum.s1.hi);
   const LdPair S = fast_two_sum(s0.hi, s0.lo + sum.s1.lo);
   LdPair num = sum.s1;
@@ -344,7 +369,7 @@ T fast_logsumexp(std::span<const T> x, const RowScan<T>& scan, const Options& op
   const long double m = scan.m;
   const long double d2 = two_sum(scan.m2, -m).hi;
   const long double cut = std::max(-exp_pair_max_arg, d2 - 250);
-  const SumS1 sum = sum_s1<T, false>(x, scan, cut, nullptr, tb);
+  const SumS1 sum = sum_s1<T, false>(x, scan, cut, nullptr, tb, Scale(1));
   if (sum.computed == 0) {  // m + (something in (0, 2^-15000))
     const Decision<T> dec = decide<T, long double>(m, 0.0L, 0.0L, 0.0L, 0.0L, 0, +1, ld_u);
     return dec.value;

@@ -73,7 +73,9 @@ class MpEval {
       LdPair d{0, 0};
       if (i != npos) d = two_sum(row_.x[i], -static_cast<long double>(row_.m));
       const Num err = eps_l_ * l_;
-      return decide<T, Num>(Num(d.hi), Num(d.lo), Num(-l_), Num(0), err, -1, 0, u_);
+      if (row_.temperature == 1) return decide<T, Num>(Num(d.hi), Num(d.lo), Num(-l_), Num(0), err, -1, 0, u_);
+      const Num dn = (Num(d.hi) + Num(d.lo)) / Num(row_.temperature);  // one rounding
+      return decide<T, Num>(dn, Num(0), Num(-l_), Num(0), Num(err + abs_of(dn) * u_), -1, 0, u_);
     }
     const Num err = eps_l_ * l_;
     return decide<T, Num>(Num(row_.m), Num(0), l_, Num(0), err, 0, 0, u_);
@@ -95,10 +97,18 @@ class MpEval {
     return exp_term(i, eps);
   }
 
+  // With a temperature the argument's division adds one rounding: a
+  // relative error of |d| u in the exponential.
   Num exp_term(std::size_t i, Num& eps) const {
     const LdPair d = two_sum(row_.x[i], -static_cast<long double>(row_.m));
-    const Num dn = Num(d.hi) + Num(d.lo);
-    eps = (64 + 4 * std::fabs(static_cast<double>(d.hi)) + 2) * u_;
+    Num dn = Num(d.hi) + Num(d.lo);
+    if (row_.temperature == 1) {
+      eps = (64 + 4 * std::fabs(static_cast<double>(d.hi)) + 2) * u_;
+      return exp(dn);
+    }
+    dn /= Num(row_.temperature);
+    const double D = std::fabs(static_cast<double>(d.hi / row_.temperature));
+    eps = (64 + 5 * D + 3) * u_;
     return exp(dn);
   }
 
@@ -133,7 +143,7 @@ class MpEval {
         if (v == row_.m) {
           e = 1;
         } else {
-          if (two_sum(v, -static_cast<long double>(row_.m)).hi < cut) {
+          if (two_sum(v, -static_cast<long double>(row_.m)).hi / row_.temperature < cut) {
             dropped = true;
             continue;
           }

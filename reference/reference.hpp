@@ -30,6 +30,9 @@ struct Options {
   Backend backend = Backend::mpfr;
   // Skip the fast tier: every output is decided in multiprecision (tests).
   bool force_multiprecision = false;
+  // softmax and log_softmax of the exact x_i / temperature (> 0, finite);
+  // the other functions ignore it.
+  long double temperature = 1;
 };
 
 // How the outputs of one call were decided (for tests and reports).

@@ -261,3 +261,86 @@ TEMPLATE_TEST_CASE("reference: softmax backward on special and aliased inputs", 
   std::vector<T> wrong(3);
   CHECK_THROWS_AS(smx::ref::softmax_backward<T>(y, dx, wrong), std::invalid_argument);
 }
+
+namespace {
+
+// RN(softmax(x / T)) and RN(log_softmax(x / T)) computed independently with
+// MPFR at 320 bits; the sum of the terms other than the (first) max apart,
+// so that log1p keeps a tiny one.
+template <class T>
+void mp_tempered(const std::vector<T>& x, double temperature, std::vector<T>& p, std::vector<T>& logp) {
+  constexpr mpfr_prec_t bits = 320;
+  Mp s1(bits), s(bits), e(bits), d(bits), l(bits), t(bits), q(bits);
+  std::size_t jmax = 0;
+  for (std::size_t j = 0; j < x.size(); ++j)
+    if (x[j] > x[jmax]) jmax = j;
+  const T m = x[jmax];
+  mpfr_set_d(t.v, temperature, MPFR_RNDN);
+  for (std::size_t j = 0; j < x.size(); ++j) {
+    if (j == jmax) continue;
+    mpfr_set_d(d.v, static_cast<double>(x[j]), MPFR_RNDN);
+    mpfr_sub_d(d.v, d.v, static_cast<double>(m), MPFR_RNDN);
+    mpfr_div(d.v, d.v, t.v, MPFR_RNDN);
+    mpfr_exp(e.v, d.v, MPFR_RNDN);
+    mpfr_add(s1.v, s1.v, e.v, MPFR_RNDN);
+  }
+  mpfr_log1p(l.v, s1.v, MPFR_RNDN);
+  mpfr_add_ui(s.v, s1.v, 1, MPFR_RNDN);
+  p.resize(x.size());
+  logp.resize(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    mpfr_set_d(d.v, static_cast<double>(x[i]), MPFR_RNDN);
+    mpfr_sub_d(d.v, d.v, static_cast<double>(m), MPFR_RNDN);
+    mpfr_div(d.v, d.v, t.v, MPFR_RNDN);
+    mpfr_exp(e.v, d.v, MPFR_RNDN);
+    mpfr_div(q.v, e.v, s.v, MPFR_RNDN);
+    p[i] = round_mp<T>(q);
+    mpfr_sub(q.v, d.v, l.v, MPFR_RNDN);
+    logp[i] = round_mp<T>(q);
+  }
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("reference: softmax and log_softmax of x / T, T exact, equal RN of the exact values", "", float,
+                   double) {
+  using T = TestType;
+  std::size_t mismatches = 0, checked = 0;
+  for (const double temperature : {0.7, 2.0, 3.0, 0.1}) {
+    const Options fast{.temperature = temperature}, mpfr{Backend::mpfr, true, temperature},
+        bin{Backend::cpp_bin_float, true, temperature};
+    for (const auto& x : logit_rows<T>()) {
+      std::vector<T> want_p, want_l;
+      mp_tempered(x, temperature, want_p, want_l);
+      for (const Options* o : {&fast, &mpfr, &bin}) {
+        std::vector<T> p(x.size()), l(x.size());
+        smx::ref::softmax<T>(x, p, {}, *o);
+        smx::ref::log_softmax<T>(x, l, {}, *o);
+        for (std::size_t i = 0; i < x.size(); ++i) {
+          mismatches += !same(p[i], want_p[i]) + !same(l[i], want_l[i]);
+          if (!same(l[i], want_l[i]) || !same(p[i], want_p[i]))
+            UNSCOPED_INFO("T = " << temperature << ", n = " << x.size() << ", i = " << i << ": " << p[i] << " / "
+                                 << want_p[i] << ", " << l[i] << " / " << want_l[i]);
+          checked += 2;
+        }
+      }
+    }
+  }
+  CHECK(mismatches == 0);
+  CHECK(checked > 10000);
+}
+
+TEMPLATE_TEST_CASE("reference: temperature 2 gives exactly the reference of x / 2", "", float, double) {
+  using T = TestType;
+  for (const auto& x : logit_rows<T>()) {
+    std::vector<T> half(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) half[i] = x[i] / 2;  // exact: no value near the subnormal range
+    std::vector<T> a(x.size()), b(x.size());
+    smx::ref::log_softmax<T>(x, a, {}, {.temperature = 2});
+    smx::ref::log_softmax<T>(half, b);
+    CHECK(a == b);
+    smx::ref::softmax<T>(x, a, {}, {.temperature = 2});
+    smx::ref::softmax<T>(half, b);
+    CHECK(a == b);
+  }
+}
