@@ -68,6 +68,7 @@ nlohmann::ordered_json to_json(const OpAccuracyRecord& r) {
   return {
       {"impl", r.impl},
       {"op", to_string(r.op)},
+      {"temperature", r.temperature},
       {"dtype", to_string(r.dtype)},
       {"family", r.family},
       {"target", r.target},

@@ -26,6 +26,8 @@ AccuracyGrid full_accuracy_grid() {
   g.ops.clear();
   for (const OpInfo& op : op_table) g.ops.push_back(op.op);
   g.op_sizes = g.sizes;
+  // 2: the seeds' x / 2, an exact division; 0.7: one that rounds every x / T.
+  g.temperatures = {2, 0.7};
   return g;
 }
 

@@ -23,6 +23,10 @@ struct AccuracyGrid {
   // (empty: every family).
   std::size_t op_short_max_n = static_cast<std::size_t>(-1);
   std::vector<const FamilyInfo*> op_long_families;
+  // softmax and log_softmax also run at these temperatures (x / T), on the
+  // finite families up to temperature_max_n.
+  std::vector<double> temperatures;
+  std::size_t temperature_max_n = 32000;
   // Rows longer than this run the first seed only: they hold hundreds of
   // thousands of outputs already, and the report must finish in about a minute.
   std::size_t all_seeds_up_to_n = 65536;

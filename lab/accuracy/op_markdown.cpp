@@ -145,12 +145,67 @@ void special_matrix(std::ostream& out, const std::vector<std::string>& impls,
 
 }  // namespace
 
+// Worst ulp of impl's op over finite families up to max_n: at temperature t
+// from the operation records; at 1 for softmax from the softmax records.
+double worst_at(const AccuracyRun& run, const std::string& impl, Op op, double t, std::size_t max_n) {
+  double w = -1;
+  if (op == Op::softmax && t == 1) {
+    for (const AccuracyRecord& r : run.records)
+      if (r.impl == impl && r.n <= max_n && r.budget_applies && finite_family(r.family) && r.outputs)
+        w = std::max({w, r.max_ulp_normal, r.max_ulp_subnormal});
+    return w;
+  }
+  for (const OpAccuracyRecord& r : run.op_records)
+    if (r.impl == impl && r.op == op && r.temperature == t && r.n <= max_n && finite_family(r.family))
+      if (const PartRecord* p = r.part(OpPart::value); p && p->count) w = std::max(w, p->max_ulp);
+  return w;
+}
+
+void temperature_section(std::ostream& out, const AccuracyRun& run) {
+  std::vector<double> temperatures;
+  std::size_t max_n = 0;
+  for (const OpAccuracyRecord& r : run.op_records)
+    if (r.temperature != 1) {
+      if (std::find(temperatures.begin(), temperatures.end(), r.temperature) == temperatures.end())
+        temperatures.push_back(r.temperature);
+      max_n = std::max(max_n, r.n);
+    }
+  if (temperatures.empty()) return;
+  out << "## Temperature\n\nsoftmax and log_softmax of x / T, against the reference of the exact quotient, over the "
+         "finite families at n up to "
+      << max_n << ". A kernel either folds 1/T into its exponent (*folded*: it gets beta = RN(1/T)) or is given "
+      << "RN(x_i / T) (*divided first*, what the seeds do with x / 2): the rounding of each quotient is a relative "
+         "error of u in x_i / T, which exp turns into an error of |x_i / T| u. T = 2 divides exactly; any other T "
+         "shows what dividing first costs against the same kernel at T = 1.\n\n";
+  std::vector<std::string> cols{"implementation", "operation", "takes T"};
+  cols.push_back("worst ulp, T = 1");
+  for (const double t : temperatures) cols.push_back("worst ulp, T = " + md::fixed(t, "%g"));
+  table_header(out, cols);
+  std::vector<std::pair<std::string, Op>> rows;
+  for (const OpAccuracyRecord& r : run.op_records)
+    if (r.temperature != 1 && std::find(rows.begin(), rows.end(), std::pair{r.impl, r.op}) == rows.end())
+      rows.emplace_back(r.impl, r.op);
+  for (const auto& [impl, op] : rows) {
+    const Impl* i = find(impl);
+    std::vector<std::string> row{"`" + impl + "`", std::string(to_string(op)),
+                                 i ? std::string(temperature_mode(*i, op, Dtype::f32)) : "?"};
+    const double base = worst_at(run, impl, op, 1, max_n);
+    row.push_back(base < 0 ? "-" : ulp_text(base));
+    for (const double t : temperatures) {
+      const double w = worst_at(run, impl, op, t, max_n);
+      row.push_back(w < 0 ? "-" : ulp_text(w));
+    }
+    table_row(out, row);
+  }
+  out << '\n';
+}
+
 void op_sections(std::ostream& out, const AccuracyRun& run) {
   for (const OpInfo& info : op_table) {
     std::vector<const OpAccuracyRecord*> records;
     std::vector<std::string> impls;
     for (const OpAccuracyRecord& r : run.op_records) {
-      if (r.op != info.op) continue;
+      if (r.op != info.op || r.temperature != 1) continue;
       records.push_back(&r);
       if (std::find(impls.begin(), impls.end(), r.impl) == impls.end()) impls.push_back(r.impl);
     }
@@ -170,6 +225,7 @@ void op_sections(std::ostream& out, const AccuracyRun& run) {
     summary(out, info.op, impls, records);
     special_matrix(out, impls, records);
   }
+  temperature_section(out, run);
 }
 
 }  // namespace smx

@@ -27,6 +27,7 @@ struct PartRecord {
 struct OpAccuracyRecord {
   std::string impl;
   Op op = Op::log_softmax;
+  double temperature = 1;  // softmax, log_softmax of x / temperature
   Dtype dtype = Dtype::f32;
   std::string family;
   std::string target;  // cross_entropy: the target rule (argmax, random, argmin); else empty

@@ -59,7 +59,8 @@ template <class T>
 OpInputResult run_typed(const AccuracyGrid& grid, const OpInput& in) {
   const std::vector<T> x = family<T>(in.family->name, in.n, in.seed);
   std::vector<OpCase<T>> cases;
-  for (const TargetRuleInfo& rule : rules_of(in.op)) cases.push_back(make_case<T>(in.op, x, in.seed, rule.rule));
+  for (const TargetRuleInfo& rule : rules_of(in.op))
+    cases.push_back(make_case<T>(in.op, x, in.seed, rule.rule, in.temperature));
   const std::vector<OpExpected<T>> refs = expected_ops<T>(cases);
   OpInputResult out;
   for (std::size_t k = 0; k < cases.size(); ++k) out.rows.push_back(run_case<T>(grid, cases[k], refs[k], in.seed));
@@ -88,6 +89,20 @@ void merge(OpAccuracyRecord& rec, const OpRowResult& r, std::uint64_t seed) {
 
 std::vector<OpInput> op_inputs(const AccuracyGrid& grid) {
   std::vector<OpInput> inputs;
+  // softmax and log_softmax of x / T: the finite families at the sizes up to
+  // temperature_max_n.
+  for (const double t : grid.temperatures)
+    for (const Op op : grid.ops) {
+      if (op != Op::softmax && op != Op::log_softmax) continue;
+      for (const Dtype d : grid.dtypes)
+        for (const FamilyInfo* f : grid.families)
+          for (const std::size_t n : grid.op_sizes)
+            for (const std::uint64_t seed : grid.seeds) {
+              if (n > grid.temperature_max_n || f->kind == FamilyKind::special || !grid.runs(*f, n)) break;
+              inputs.push_back({op, d, f, n, seed, t});
+              if (!f->random || n > grid.all_seeds_up_to_n) break;
+            }
+    }
   for (const Op op : grid.ops) {
     if (op == Op::softmax) continue;  // runner.cpp's own
     for (const Dtype d : grid.dtypes)
@@ -109,20 +124,21 @@ OpInputResult run_op_input(const AccuracyGrid& grid, const OpInput& in) {
 std::vector<OpAccuracyRecord> merge_op_results(const AccuracyGrid& grid, const std::vector<OpInput>& inputs,
                                                const std::vector<OpInputResult>& results) {
   std::vector<OpAccuracyRecord> records;
-  std::map<std::tuple<int, int, std::string_view, std::size_t, std::size_t, std::size_t>, std::size_t> slot;
+  std::map<std::tuple<int, double, int, std::string_view, std::size_t, std::size_t, std::size_t>, std::size_t> slot;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const OpInput& in = inputs[i];
     for (std::size_t rule = 0; rule < results[i].rows.size(); ++rule)
     for (std::size_t k = 0; k < grid.impls.size(); ++k) {
       const OpRowResult& r = results[i].rows[rule][k];
       if (!r.ran) continue;
-      const auto key = std::make_tuple(static_cast<int>(in.op), static_cast<int>(in.dtype), in.family->name, in.n,
-                                       rule, k);
+      const auto key = std::make_tuple(static_cast<int>(in.op), in.temperature, static_cast<int>(in.dtype),
+                                       in.family->name, in.n, rule, k);
       auto [it, fresh] = slot.try_emplace(key, records.size());
       if (fresh) {
         OpAccuracyRecord rec;
         rec.impl = grid.impls[k]->name;
         rec.op = in.op;
+        rec.temperature = in.temperature;
         rec.dtype = in.dtype;
         rec.family = in.family->name;
         rec.target = in.op == Op::cross_entropy ? std::string(rules_of(in.op)[rule].name) : std::string();

@@ -20,6 +20,7 @@ struct OpInput {
   const FamilyInfo* family;
   std::size_t n;
   std::uint64_t seed;
+  double temperature = 1;  // softmax, log_softmax of x / temperature
 };
 
 // One cell's verdict on one input, and its output's metrics.

@@ -31,6 +31,7 @@ constexpr OptionSpec accuracy_options[] = {
     {"impl", "NAME[,NAME...]", "implementations ('all', 'prefix*' allowed; default: every available one)"},
     {"family", "NAME[,NAME...]", "input families (default: all; see the list below)"},
     {"op", "OP[,OP...]", "operations: softmax, log_softmax, cross_entropy, softmax_backward (default: all)"},
+    {"temperature", "T[,T...]", "softmax and log_softmax also of x / T at these (default: 2,0.7)"},
     {"n", "N[,N...]", "row lengths, k/M suffixes allowed (default: the grid below); every family runs them"},
     {"grid", "default|full", "full: every family at every size of the grid, 2^20 included (default: default)"},
     {"dtype", "f32|f64|both", "element types (default: both)"},
@@ -46,7 +47,7 @@ constexpr std::array<Format, 3> accuracy_formats{Format::md, Format::json, Forma
 
 // The options that narrow the grid or the sweep: a run with any of them is
 // not the full report and leaves reports/ as it is. (--exhaustive only adds.)
-constexpr std::string_view narrowing_options[] = {"impl", "family", "op", "n", "dtype", "seeds", "grid", "exhaustive-range"};
+constexpr std::string_view narrowing_options[] = {"impl", "family", "op", "temperature", "n", "dtype", "seeds", "grid", "exhaustive-range"};
 
 unsigned parse_count(const Args& args, std::string_view option, unsigned fallback, unsigned max) {
   const auto v = args.last(option);
@@ -84,6 +85,11 @@ AccuracyGrid grid_from(const Args& args) {
   }
   if (args.has("family")) g.families = parse_families(args.all("family"));
   if (args.has("op")) g.ops = parse_ops(args.all("op"));
+  if (args.has("temperature")) {
+    g.temperatures.clear();
+    for (const std::string& v : args.all("temperature"))
+      for (const std::string& t : split_list(v, "temperature")) g.temperatures.push_back(parse_temperature(t));
+  }
   if (args.has("n")) g.sizes = g.op_sizes = parse_sizes(args.all("n")), g.short_families.clear(), g.op_long_families.clear();
   if (const auto d = args.last("dtype")) g.dtypes = parse_dtypes(*d, true);
   if (args.has("seeds")) {

@@ -31,6 +31,7 @@ constexpr OptionSpec eval_options[] = {
     {"dtype", "f32|f64|both", "type the rows are parsed to and computed in (default: f32; both: f32, then f64)"},
     {"op", "OP", "softmax (default), log_softmax, cross_entropy, cross_entropy_grad or softmax_backward"},
     {"target", "J", "cross_entropy, cross_entropy_grad: the target class, counted from 1 (required)"},
+    {"temperature", "T", "softmax, log_softmax: of x / T (T > 0, default 1; see below)"},
     {"format", "table|csv", "output format (default: table)"},
     {"file", "PATH", "read rows from PATH (repeatable)"},
 };
@@ -108,16 +109,18 @@ Evaluated<T> evaluate(OpCase<T> c, const std::vector<const Impl*>& impls) {
   return e;
 }
 
-// The verdict the conformance tests and the accuracy report give.
+// The verdict the conformance tests and the accuracy report give: "ok",
+// "FAIL" (with what broke) or "no claim".
 template <class T>
-std::pair<bool, std::string> verdict(const Impl& impl, const Evaluated<T>& e, const std::vector<T>& y) {
-  if (e.input.op == Op::softmax) {
+std::pair<std::string_view, std::string> verdict(const Impl& impl, const Evaluated<T>& e, const std::vector<T>& y) {
+  const auto text = [](bool ok, bool applies) -> std::string_view { return !ok ? "FAIL" : applies ? "ok" : "no claim"; };
+  if (e.input.op == Op::softmax && e.input.temperature == 1) {
     const Expected<T> expected{e.ref.rounded, e.ref.exact, metrics::x_order<T>(e.input.x)};
     const RowVerdict v = check_row<T>(impl, e.input.x, y, expected);
-    return {v.ok, v.failure};
+    return {text(v.ok, v.budget_applies), v.failure};
   }
   const OpVerdict v = check_op<T>(impl, e.input, y, e.ref);
-  return {v.ok, v.failure};
+  return {text(v.ok, v.budget_applies), v.failure};
 }
 
 std::string ulp_text(double u) {
@@ -163,9 +166,9 @@ void write_table_row(std::size_t row, const EvalOp& op, const Evaluated<T>& e, s
       for (const Shown& s : shown)
         if (const double u = o.ulp[s.output]; !std::isnan(u) && !(u <= w)) w = u;  // !(u <= NaN) takes the first
       worst.cells.push_back(ulp_text(w));
-      const auto [ok, failure] = verdict<T>(*o.impl, e, o.y);
-      verdict_cells.cells.push_back(ok ? "ok" : "FAIL");
-      if (!ok) broken.push_back(cat({o.impl->name, ": ", failure}));
+      const auto [word, failure] = verdict<T>(*o.impl, e, o.y);
+      verdict_cells.cells.emplace_back(word);
+      if (word == "FAIL") broken.push_back(cat({o.impl->name, ": ", failure}));
     }
     groups.push_back({std::move(worst), std::move(verdict_cells)});
   }
@@ -263,14 +266,24 @@ std::optional<std::size_t> parse_target(const Args& args, const EvalOp& op) {
   return j - 1;
 }
 
+double parse_eval_temperature(const Args& args, const EvalOp& op) {
+  const std::optional<std::string_view> text = args.last("temperature");
+  if (!text) return 1;
+  if (op.op != Op::softmax && op.op != Op::log_softmax)
+    throw UsageError(cat({"--temperature applies to softmax and log_softmax, not ", op.name}));
+  return parse_temperature(*text);
+}
+
 template <class T>
 int run_typed(const Args& args, Format format, Io& io, bool several_types, bool first) {
   // Options first, so a bad --impl is reported before stdin is read.
   const EvalOp& op = parse_eval_op(args.last("op").value_or("softmax"));
   const std::optional<std::size_t> target = parse_target(args, op);
+  const double temperature = parse_eval_temperature(args, op);
   std::vector<std::string> notes;
   const std::vector<const Impl*> impls = select_impls<T>(args, op.op, format, several_types, notes);
-  const std::vector<OpCase<T>> cases = make_cases<T>(op, target, read_rows<T>(args, io.in));
+  std::vector<OpCase<T>> cases = make_cases<T>(op, target, read_rows<T>(args, io.in));
+  for (OpCase<T>& c : cases) c.temperature = temperature;
   if (cases.empty()) notes.push_back("the input has no rows");
   for (const std::string& note : notes) io.err << "softmax-lab: eval: note: " << note << '\n';
 
@@ -328,6 +341,9 @@ Command eval() {
           "  gradient softmax(x) - e_J from the same kernel, one output per value.\n"
           "  softmax_backward: rows in pairs, y then dy (same length): dx = y * (dy -\n"
           "  <dy, y>) for the y and dy given, one output per value (x shows y).\n"
+          "  --temperature T (softmax, log_softmax): of the exact x / T. A kernel that\n"
+          "  folds the temperature in gets RN(1/T); any other is given RN(x_i / T),\n"
+          "  divided first, and the error it costs shows against the reference.\n"
           "\n"
           "input:\n"
           "  Values on the command line form ONE row: `eval 4.8 1.21 2.385` and\n"
@@ -354,7 +370,8 @@ Command eval() {
           "  '-' means no ulp number (the reference is NaN: a special row). 'max ulp'\n"
           "  is the row's worst; 'contract' is the implementation's verdict on the row\n"
           "  (declared budget, special-value policy, order), as in the tests and the\n"
-          "  accuracy report, with a FAIL line below saying what broke.\n"
+          "  accuracy report: ok, FAIL (with a line below saying what broke) or no\n"
+          "  claim (outside its domain, or given x / T divided first).\n"
           "  Implementations this CPU cannot run are skipped with a note on stderr.\n"
           "  For long rows csv is the better fit.\n"
           "  csv: header impl,row,col,x,y,ref,ulp_error, then one line per row,\n"

@@ -1,3 +1,4 @@
+#include <cmath>
 #include "lab/cli/filters.hpp"
 
 #include <algorithm>
@@ -56,6 +57,15 @@ std::vector<Dtype> parse_dtypes(std::string_view value, bool allow_both) {
   if (f32) out.push_back(Dtype::f32);
   if (f64) out.push_back(Dtype::f64);
   return out;
+}
+
+double parse_temperature(std::string_view value) {
+  const std::string text(value);
+  char* end = nullptr;
+  const double t = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != 0 || !(t > 0) || !std::isfinite(t))
+    throw UsageError(bad_value(value, "temperature", "a finite number > 0"));
+  return t;
 }
 
 std::vector<Op> parse_ops(const std::vector<std::string>& values) {

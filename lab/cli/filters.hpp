@@ -22,6 +22,8 @@ std::vector<std::string> split_list(std::string_view value, std::string_view opt
 // --dtype: "f32", "f64", or (when allow_both) "both", "all" or "f32,f64".
 // Result in the order f32, f64, without duplicates.
 std::vector<Dtype> parse_dtypes(std::string_view value, bool allow_both);
+// A temperature: a finite number > 0 ("0.7", "2").
+double parse_temperature(std::string_view value);
 // --op lists: operation names (impls/op.hpp), each once, in the order given.
 std::vector<Op> parse_ops(const std::vector<std::string>& values);
 

@@ -30,10 +30,16 @@ std::size_t pick_target(const std::vector<T>& x, std::uint64_t seed, TargetRule 
 
 }  // namespace
 
+std::string_view temperature_mode(const Impl& impl, Op op, Dtype d) {
+  const Kernel* k = impl.find(op, d);
+  return k && k->scaled ? "folded" : "divided first";
+}
+
 template <class T>
-OpCase<T> make_case(Op op, std::vector<T> x, std::uint64_t seed, TargetRule rule) {
+OpCase<T> make_case(Op op, std::vector<T> x, std::uint64_t seed, TargetRule rule, double temperature) {
   OpCase<T> c;
   c.op = op;
+  c.temperature = temperature;
   if (op == Op::softmax_backward) {
     std::vector<T> y(x.size());
     ref::softmax<T>(x, y);
@@ -53,6 +59,14 @@ template <class T> std::size_t output_size(const OpCase<T>& c) {
 template <class T> void run_op(const Impl& impl, const OpCase<T>& c, std::span<T> out) {
   const std::size_t n = c.x.size();
   if (out.size() != output_size(c)) throw std::invalid_argument("run_op: output of the wrong size");
+  if (c.temperature != 1 && (c.op == Op::softmax || c.op == Op::log_softmax)) {
+    const auto folded = c.op == Op::softmax ? impl.scaled<Op::softmax, T>() : impl.scaled<Op::log_softmax, T>();
+    if (folded) return folded(c.x.data(), out.data(), n, static_cast<T>(1 / c.temperature));
+    std::vector<T> divided(c.x);
+    for (T& v : divided) v = static_cast<T>(v / static_cast<T>(c.temperature));
+    const auto row = c.op == Op::softmax ? impl.kernel<Op::softmax, T>() : impl.kernel<Op::log_softmax, T>();
+    return row(divided.data(), out.data(), n);
+  }
   switch (c.op) {
     case Op::softmax: impl.kernel<Op::softmax, T>()(c.x.data(), out.data(), n); return;
     case Op::log_softmax: impl.kernel<Op::log_softmax, T>()(c.x.data(), out.data(), n); return;
@@ -64,6 +78,15 @@ template <class T> void run_op(const Impl& impl, const OpCase<T>& c, std::span<T
 }
 
 namespace {
+
+// log sum exp(x_i / t) in long double.
+template <class T> long double tempered_lse(const std::vector<T>& x, long double t) {
+  long double m = -INFINITY, s = 0;
+  for (T v : x) m = std::max<long double>(m, v);
+  if (!std::isfinite(m)) return m;
+  for (T v : x) s += std::exp((v - m) / t);
+  return m / t + std::log(s);
+}
 
 template <class T> void fill_per_ulp(OpExpected<T>& e) {
   e.per_ulp.resize(e.exact.size());
@@ -81,9 +104,10 @@ template <class T> OpExpected<T> expected_op(const OpCase<T>& c) {
   e.exact.resize(output_size(c));
   const std::span<T> rounded(e.rounded);
   const std::span<long double> exact(e.exact);
+  const ref::Options tempered{.temperature = c.temperature};
   switch (c.op) {
-    case Op::softmax: ref::softmax<T>(c.x, rounded, exact); break;
-    case Op::log_softmax: ref::log_softmax<T>(c.x, rounded, exact); break;
+    case Op::softmax: ref::softmax<T>(c.x, rounded, exact, tempered); break;
+    case Op::log_softmax: ref::log_softmax<T>(c.x, rounded, exact, tempered); break;
     case Op::cross_entropy:
       if (n) {
         const ref::Loss<T> loss = ref::cross_entropy<T>(c.x, c.target, rounded.subspan(1), exact.subspan(1));
@@ -94,7 +118,8 @@ template <class T> OpExpected<T> expected_op(const OpCase<T>& c) {
     case Op::softmax_backward: ref::softmax_backward<T>(c.x, c.dy, rounded, exact); break;
   }
   if ((c.op == Op::log_softmax || c.op == Op::cross_entropy) && n) {
-    const long double lse = ref::logsumexp<T>(c.x);  // to T's precision: a scale, not a value compared
+    // To about T's precision: a scale, not a value compared.
+    const long double lse = c.temperature == 1 ? ref::logsumexp<T>(c.x) : tempered_lse<T>(c.x, c.temperature);
     e.lse = std::isfinite(lse) ? lse : 0;
   }
   fill_per_ulp(e);
@@ -132,7 +157,7 @@ template <class T> std::vector<OpExpected<T>> expected_ops(std::span<const OpCas
 }
 
 #define SMX_INSTANTIATE(T)                                                                \
-  template OpCase<T> make_case<T>(Op, std::vector<T>, std::uint64_t, TargetRule);         \
+  template OpCase<T> make_case<T>(Op, std::vector<T>, std::uint64_t, TargetRule, double); \
   template std::size_t output_size<T>(const OpCase<T>&);                                  \
   template void run_op<T>(const Impl&, const OpCase<T>&, std::span<T>);                   \
   template OpExpected<T> expected_op<T>(const OpCase<T>&);                                \

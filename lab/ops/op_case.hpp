@@ -37,13 +37,21 @@ struct OpCase {
   std::vector<T> x;        // logits; softmax_backward: y, the forward output it is given
   std::vector<T> dy;       // softmax_backward only
   std::size_t target = 0;  // cross_entropy only
+  // softmax, log_softmax: of x / temperature. A cell with a temperature-
+  // folding kernel gets beta = RN(1 / temperature); any other is given
+  // RN(x_i / temperature), divided by the harness, as frameworks do.
+  double temperature = 1;
 };
 
 // The case of op on a family row x (softmax_backward: y = RN softmax(x) and
 // dy from the normal-1 family on its own seed; cross_entropy: the target by rule, the random
 // one from seed).
 template <class T>
-OpCase<T> make_case(Op op, std::vector<T> x, std::uint64_t seed, TargetRule rule = TargetRule::random);
+OpCase<T> make_case(Op op, std::vector<T> x, std::uint64_t seed, TargetRule rule = TargetRule::random,
+                    double temperature = 1);
+
+// How impl takes a temperature for op: folded into its kernel, or divided first.
+std::string_view temperature_mode(const Impl& impl, Op op, Dtype d);
 
 // How many outputs the case has (n, or n + 1 for cross_entropy).
 template <class T> std::size_t output_size(const OpCase<T>& c);

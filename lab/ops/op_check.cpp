@@ -163,6 +163,9 @@ OpVerdict check_op(const Impl& impl, const OpCase<T>& c, std::span<const T> y, c
   }
   v.metrics = known ? *known : op_metrics<T>(c, y, ref);
   v.budget_applies = c.op == Op::softmax_backward || budget_applies<T>(impl, c.x, c.op);
+  // Divided first, the kernel was given RN(x_i / T), not x / T: its budget
+  // is for its own input, and the quotients' rounding is the harness's.
+  if (c.temperature != 1 && !impl.find(c.op, dtype_of<T>)->scaled) v.budget_applies = false;
   if (!v.budget_applies) return v;
   for (std::size_t i = 0; i < y.size(); ++i) {
     const long double r = ref.exact[i];
@@ -187,9 +190,11 @@ OpVerdict check_op(const Impl& impl, const OpCase<T>& c, std::span<const T> y, c
                                            (behaviour.subnormals == Subnormals::flushed && y[i] == 0)))
       continue;
     const std::size_t k = input_of(c.op, i, c.target);
+    // With a temperature the exponent is (x_k - max) / T: that is the distance.
     const double allowed = c.op == Op::softmax_backward
                                ? budget.at(c.x.size())
-                               : budget.at(c.x.size(), std::fabs(double(c.x[k]) - double(mx)), std::fabs(double(mx)));
+                               : budget.at(c.x.size(), std::fabs(double(c.x[k]) - double(mx)) / c.temperature,
+                                           std::fabs(double(mx)) / c.temperature);
     if (c.op == Op::softmax_backward && std::fabs(r) < u * backward_scale) {
       const double abs_u = static_cast<double>(std::fabs(metrics::widen(y[i]) - r)) / (u * backward_scale);
       if (abs_u > allowed) {
