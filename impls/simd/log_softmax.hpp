@@ -1,0 +1,98 @@
+// log_softmax over an ISA's ops, plain and temperature-folding:
+// y_i = s_i - L with s_i = x_i - m (or beta (x_i - m)) and L = log1p(S1),
+// S1 summed apart from the max's 1 (exp_sums.hpp), so the max's own output
+// -L keeps its relative accuracy however confident the row. s_i is exact
+// before L comes off: float computes it in double (x_i - m exact there,
+// beta's product to 2^-53), double as hi + lo (TwoSum, FMA product error).
+// Three passes: max, sum, outputs (one exp per element, in the sum).
+// Anonymous namespace: see exp.hpp.
+#pragma once
+
+#include <cstddef>
+#include <type_traits>
+
+#include "impls/simd/exp_sums.hpp"
+
+namespace {
+
+// y = s - L on every entry (beta == 1: plain, no product).
+template <template <class> class OpsOf, class T, bool Scaled>
+void log_outputs(const T* x, T* y, std::size_t n, T mx, T beta_s, DD lse) {
+  using O = OpsOf<T>;
+  using V = typename O::V;
+  using M = typename O::M;
+  const V m = O::set1(mx);
+  auto out = [&](V v) -> V {
+    if constexpr (std::is_same_v<T, float>) {
+      using D = OpsOf<double>;
+      const typename D::V md = D::set1(static_cast<double>(mx)), l = D::set1(lse.hi);
+      typename D::V lo, hi;
+      O::widen(v, lo, hi);
+      lo = D::sub(lo, md);
+      hi = D::sub(hi, md);
+      if constexpr (Scaled) {
+        const typename D::V b = D::set1(static_cast<double>(beta_s));
+        lo = D::mul(lo, b);
+        hi = D::mul(hi, b);
+      }
+      return O::narrow(D::sub(lo, l), D::sub(hi, l));
+    } else {
+      // d + t = x - m; s = d + t (plain) or p + pe (beta's product); y = RN(s - L).
+      const V d = O::sub(v, m), b = O::sub(d, v);
+      V t = O::sub(O::sub(v, O::sub(d, b)), O::add(m, b));
+      V p = d;
+      if constexpr (Scaled) {
+        const V beta = O::set1(beta_s);
+        p = O::mul(beta, d);
+        t = O::fma(beta, t, O::fms(beta, d, p));
+      }
+      const V lh = O::set1(-lse.hi);
+      const V sum = O::add(p, lh), c = O::sub(sum, p);
+      const V r = O::add(O::sub(p, O::sub(sum, c)), O::sub(lh, c));
+      const V corr = O::add(r, O::sub(t, O::set1(lse.lo)));
+      // x = -inf: t is NaN, the output -inf.
+      return O::add(sum, O::and_mask(corr, O::nge(O::set1(-__builtin_huge_val()), v)));
+    }
+  };
+  for_row<O>(
+      n,
+      [&](std::size_t i) {
+        for (std::size_t j = 0; j < 4; ++j) O::store(y + i + j * O::lanes, out(O::load(x + i + j * O::lanes)));
+      },
+      [&](std::size_t i, M k, bool tail) {
+        if (tail) O::store_m(y + i, k, out(O::load_z(k, x + i)));
+        else O::store(y + i, out(O::load(x + i)));
+      });
+}
+
+template <template <class> class OpsOf, class T>
+void log_softmax_row(const T* x, T* y, std::size_t n) {
+  using O = OpsOf<T>;
+  if (n == 0) return;
+  const T mx = row_max<O>(x, n);
+  if (!finite_max(mx)) return fill_nan<O>(y, n);
+  const RowExp<O> row(mx);
+  auto lse = [&](const auto& ex) {
+    RowSums s = keep_sums<O, false>(x, n, ex, mx, row.seed);
+    s.em = exp_at<O>(ex, mx);
+    return smx::simd::row_log(s).l;
+  };
+  const DD l = row.shift == Shift::none ? lse(PlainExp<O, Shift::none>{row, O::set1(mx)})
+                                        : lse(PlainExp<O, Shift::sub>{row, O::set1(mx)});
+  log_outputs<OpsOf, T, false>(x, y, n, mx, T(1), l);
+}
+
+template <template <class> class OpsOf, class T>
+void log_softmax_scaled_row(const T* x, T* y, std::size_t n, T beta) {
+  using O = OpsOf<T>;
+  if (n == 0) return;
+  const T mx = row_max<O>(x, n);
+  if (!finite_max(mx)) return fill_nan<O>(y, n);
+  const RowExp<O> row = RowExp<O>::unit();
+  const ScaledExp<O> ex{row, O::set1(mx), O::set1(beta)};
+  RowSums s = keep_sums<O, false>(x, n, ex, mx, row.seed);
+  s.em = exp_at<O>(ex, mx);
+  log_outputs<OpsOf, T, true>(x, y, n, mx, beta, smx::simd::row_log(s).l);
+}
+
+}  // namespace
