@@ -85,6 +85,9 @@ struct F32 {
   static M nlt(V a, V b) { return _mm256_castps_si256(_mm256_cmp_ps(a, b, _CMP_NLT_UQ)); }
   static M eq(V a, V b) { return _mm256_castps_si256(_mm256_cmp_ps(a, b, _CMP_EQ_OQ)); }
   static M mand(M a, M b) { return _mm256_and_si256(a, b); }
+  static V add_m(V a, M k, V b) { return add(a, and_mask(b, k)); }  // a + b on the lanes of k, else a
+  static M andnot(M a, M b) { return _mm256_andnot_si256(a, b); }  // b and not a
+  static unsigned count(M k) { return static_cast<unsigned>(__builtin_popcount(_mm256_movemask_ps(_mm256_castsi256_ps(k)))); }
   // The lanes in double (exactly), and back (rounded once).
   static void widen(V v, __m256d& lo, __m256d& hi) {
     lo = _mm256_cvtps_pd(_mm256_castps256_ps128(v));
@@ -158,6 +161,9 @@ struct F64 {
   static M nlt(V a, V b) { return _mm256_castpd_si256(_mm256_cmp_pd(a, b, _CMP_NLT_UQ)); }
   static M eq(V a, V b) { return _mm256_castpd_si256(_mm256_cmp_pd(a, b, _CMP_EQ_OQ)); }
   static M mand(M a, M b) { return _mm256_and_si256(a, b); }
+  static V add_m(V a, M k, V b) { return add(a, and_mask(b, k)); }  // a + b on the lanes of k, else a
+  static M andnot(M a, M b) { return _mm256_andnot_si256(a, b); }
+  static unsigned count(M k) { return static_cast<unsigned>(__builtin_popcount(_mm256_movemask_pd(_mm256_castsi256_pd(k)))); }
 
   using Acc = SeededSum<F64>;  // exp.hpp
 };

@@ -77,6 +77,9 @@ struct F32 {
   static M nlt(V a, V b) { return _mm512_cmp_ps_mask(a, b, _CMP_NLT_UQ); }
   static M eq(V a, V b) { return _mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ); }
   static M mand(M a, M b) { return static_cast<M>(a & b); }
+  static V add_m(V a, M k, V b) { return _mm512_mask_add_ps(a, k, a, b); }  // a + b on the lanes of k, else a
+  static M andnot(M a, M b) { return static_cast<M>(~a & b); }               // b and not a
+  static unsigned count(M k) { return static_cast<unsigned>(__builtin_popcount(k)); }  // lanes set
   // The lanes in double (exactly), and back (rounded once).
   static void widen(V v, __m512d& lo, __m512d& hi) {
     lo = _mm512_cvtps_pd(_mm512_castps512_ps256(v));
@@ -138,6 +141,9 @@ struct F64 {
   static M nlt(V a, V b) { return _mm512_cmp_pd_mask(a, b, _CMP_NLT_UQ); }
   static M eq(V a, V b) { return _mm512_cmp_pd_mask(a, b, _CMP_EQ_OQ); }
   static M mand(M a, M b) { return static_cast<M>(a & b); }
+  static V add_m(V a, M k, V b) { return _mm512_mask_add_pd(a, k, a, b); }
+  static M andnot(M a, M b) { return static_cast<M>(~a & b); }
+  static unsigned count(M k) { return static_cast<unsigned>(__builtin_popcount(k)); }
 
   using Acc = SeededSum<F64>;  // exp.hpp
 };

@@ -1,7 +1,7 @@
 // The sum pass of the operations that need S1, the sum of exp(x_j - m) over
 // every entry but the first max (log_softmax, cross_entropy, and the
 // temperature-folding softmax), over an ISA's ops O: each exponential e + err
-// (Accuracy::faithful: exp to the polynomial's accuracy), summed over the
+// (kSumAccuracy below), summed over the
 // entries below m and above the clamp ("kept"), the entries equal to m
 // counted apart (row_stats.hpp, RowSums). Two exponentials: of x itself
 // (RowExp, exact argument) and of beta (x - m), whose argument is carried as
@@ -24,7 +24,7 @@ using smx::simd::RowSums;
 // exp_of with the argument hi + lo: lo joins the low part of the reduced
 // argument r (exp(hi + lo) = exp(hi)(1 + lo) to lo^2, far below the
 // polynomial), otherwise exp_of's arithmetic (exp.hpp), faithful.
-template <class O>
+template <class O, Accuracy A>
 inline ExpErr<O> exp_split(typename O::V hi, typename O::V lo, const RowExp<O>& row, typename O::M live) {
   using V = typename O::V;
   using C = ec::For<typename O::T>;
@@ -38,10 +38,22 @@ inline ExpErr<O> exp_split(typename O::V hi, typename O::V lo, const RowExp<O>& 
   const V inner = O::add(rh, v);
   const V pow2 = O::exp2_bits(kbig);
   const V e = O::fma_z(live, inner, pow2, pow2);
-  const V b = O::sub(inner, rh);
-  const V inner_err = O::add(O::sub(rh, O::sub(inner, b)), O::sub(v, b));
-  return {e, O::fma_z(live, inner_err, pow2, O::fma(inner, pow2, O::sub(pow2, e)))};
+  if constexpr (A == Accuracy::faithful) {
+    const V b = O::sub(inner, rh);
+    const V inner_err = O::add(O::sub(rh, O::sub(inner, b)), O::sub(v, b));
+    return {e, O::fma_z(live, inner_err, pow2, O::fma(inner, pow2, O::sub(pow2, e)))};
+  }
+  return {e, O::fma_z(live, inner, pow2, O::sub(pow2, e))};
 }
+
+// The accuracy of the summed exponentials. Double: faithful (e + err good to
+// 2^-55.8; inner's rounding alone, 2^-53.5, would cost the max's output up to
+// 0.7 ulp). Float: compensated, e + err good to 2^-25.3 relative (inner's
+// rounding and the polynomial), which leaves S1 within 2^-25.1 even with em
+// faithful, so the max's output -log1p(S1) within 0.47 + 0.5 ulp; faithful
+// costs 7 of the pass's 37 operations.
+template <class T>
+constexpr Accuracy kSumAccuracy = std::is_same_v<T, float> ? Accuracy::compensated : Accuracy::faithful;
 
 // exp(x - c) 2^(64 - k0) with the row's exact argument (exp.hpp); keep: the
 // lanes below m the clamp leaves alone (NaN kept: it reaches the sum).
@@ -51,8 +63,9 @@ struct PlainExp {
   using M = typename O::M;
   const RowExp<O>& row;
   V m;
-  ExpErr<O> eval(V x, M live) const { return exp_of<O, S, Accuracy::faithful>(x, row, live); }
-  M keep(V x) const { return O::mand(O::nge(x, m), O::nlt(S == Shift::none ? x : O::sub(x, row.m), row.lower)); }
+  ExpErr<O> eval(V x, M live) const { return exp_of<O, S, kSumAccuracy<typename O::T>>(x, row, live); }
+  ExpErr<O> eval_faithful(V x, M live) const { return exp_of<O, S, Accuracy::faithful>(x, row, live); }
+  M keep(V x, M below) const { return O::mand(below, O::nlt(S == Shift::none ? x : O::sub(x, row.m), row.lower)); }
 };
 
 // exp(beta (x - m)) 2^64, beta > 0: x - m exact by TwoSum, the product
@@ -69,23 +82,25 @@ struct ScaledExp {
     hi = O::mul(beta, d);
     lo = O::fma(beta, dt, O::fms(beta, d, hi));
   }
+  template <Accuracy A = kSumAccuracy<typename O::T>>
   ExpErr<O> eval(V x, M live) const {
     V hi, lo;
     arg(x, hi, lo);
     // lo off where hi is clamped (-inf: lo is NaN there).
-    return exp_split<O>(hi, O::and_mask(lo, O::nlt(hi, row.lower)), row, live);
+    return exp_split<O, A>(hi, O::and_mask(lo, O::nlt(hi, row.lower)), row, live);
   }
-  M keep(V x) const {
+  ExpErr<O> eval_faithful(V x, M live) const { return eval<Accuracy::faithful>(x, live); }
+  M keep(V x, M below) const {
     V hi, lo;
     arg(x, hi, lo);
-    return O::mand(O::nge(x, m), O::nlt(hi, row.lower));
+    return O::mand(below, O::nlt(hi, row.lower));
   }
 };
 
-// e + err of x = v (a lane of the same instructions), in double-double.
+// e + err of x = v, faithful (em and e_t: one each per row), in double-double.
 template <class O, class E>
 DD exp_at(const E& ex, typename O::T v) {
-  const ExpErr<O> e = ex.eval(O::set1(v), O::all());
+  const ExpErr<O> e = ex.eval_faithful(O::set1(v), O::all());
   typename O::T a[O::lanes], b[O::lanes];
   O::store(a, e.e);
   O::store(b, e.err);
@@ -128,13 +143,14 @@ RowSums keep_sums(const typename O::T* x, std::size_t n, const E& ex, typename O
   // Float: the ISA's double lanes (2^-53 a term, far below float's rounding).
   using Acc = std::conditional_t<std::is_same_v<T, float>, typename O::Acc, TwoSumAcc<O>>;
   constexpr std::size_t L = O::lanes;
-  const V ninf = O::set1(-__builtin_huge_valf()), one = O::set1(T(1)), m = O::set1(mx);
+  const V ninf = O::set1(-__builtin_huge_valf()), m = O::set1(mx);
   Acc acc[4] = {Acc(seed), Acc(seed), Acc(seed), Acc(seed)};
   V err[4] = {O::set1(0), O::set1(0), O::set1(0), O::set1(0)};
-  V ties = O::set1(0);
+  std::size_t ties = 0;
   auto step = [&](std::size_t j, std::size_t i, V v, M live, bool tail) {
-    const M keep = ex.keep(v);
-    ties = O::add(ties, O::and_mask(one, O::eq(v, m)));
+    // below: x < m or NaN; the live lanes not below are the ties (x == m).
+    const M below = O::nge(v, m), keep = ex.keep(v, below);
+    ties += O::count(O::andnot(below, live));
     if constexpr (Store) {
       const ExpErr<O> e = ex.eval(v, live);
       if (tail) {
@@ -165,14 +181,13 @@ RowSums keep_sums(const typename O::T* x, std::size_t n, const E& ex, typename O
   constexpr std::size_t D = Acc::width;
   double h[4 * D + L], l[4 * D + L];
   for (std::size_t j = 0; j < 4; ++j) acc[j].to_lanes(h + j * D, l + j * D);
-  T e_lanes[L], t_lanes[L];
+  T e_lanes[L];
   O::store(e_lanes, O::add(O::add(err[0], err[1]), O::add(err[2], err[3])));
-  O::store(t_lanes, ties);
   RowSums s;
+  s.ties = static_cast<double>(ties);
   for (std::size_t j = 0; j < L; ++j) {
     h[4 * D + j] = static_cast<double>(e_lanes[j]);
     l[4 * D + j] = 0;
-    s.ties += static_cast<double>(t_lanes[j]);
   }
   s.keep = smx::simd::sum_lanes(h, l, 4 * D + L);
   return s;

@@ -65,6 +65,31 @@ void log_outputs(const T* x, T* y, std::size_t n, T mx, T beta_s, DD lse) {
       });
 }
 
+// Float, plain: y = x - c for c = m + L held as two floats c_hi + c_lo (to
+// 2^-48 |c|): x - c_hi exactly by TwoSum, then one rounding; right to
+// 2^-30 relative when L >= 2^-18 |c| (the caller checks), since |y| >= L.
+// Nine float operations a vector instead of fourteen in double.
+template <class O>
+void log_outputs_f32(const float* x, float* y, std::size_t n, float c_hi, float c_lo) {
+  using V = typename O::V;
+  using M = typename O::M;
+  const V ch = O::set1(c_hi), nch = O::set1(-c_hi), cl = O::set1(c_lo), ninf = O::set1(-__builtin_huge_valf());
+  auto out = [&](V v) {
+    const V d = O::sub(v, ch), b = O::sub(d, v);
+    const V e = O::add(O::sub(v, O::sub(d, b)), O::sub(nch, b));  // d + e = x - c_hi
+    return O::add(d, O::and_mask(O::sub(e, cl), O::nge(ninf, v)));  // x = -inf: e is NaN, y -inf
+  };
+  for_row<O>(
+      n,
+      [&](std::size_t i) {
+        for (std::size_t j = 0; j < 4; ++j) O::store(y + i + j * O::lanes, out(O::load(x + i + j * O::lanes)));
+      },
+      [&](std::size_t i, M k, bool tail) {
+        if (tail) O::store_m(y + i, k, out(O::load_z(k, x + i)));
+        else O::store(y + i, out(O::load(x + i)));
+      });
+}
+
 template <template <class> class OpsOf, class T>
 void log_softmax_row(const T* x, T* y, std::size_t n) {
   using O = OpsOf<T>;
@@ -79,6 +104,13 @@ void log_softmax_row(const T* x, T* y, std::size_t n) {
   };
   const DD l = row.shift == Shift::none ? lse(PlainExp<O, Shift::none>{row, O::set1(mx)})
                                         : lse(PlainExp<O, Shift::sub>{row, O::set1(mx)});
+  if constexpr (std::is_same_v<T, float>) {
+    const double c = static_cast<double>(mx) + l.hi;  // rounding: 2^-53 |c|, far below the check
+    if (l.hi >= 0x1p-18 * __builtin_fabs(c)) {
+      const float c_hi = static_cast<float>(c);
+      return log_outputs_f32<O>(x, y, n, c_hi, static_cast<float>(c - static_cast<double>(c_hi)));
+    }
+  }
   log_outputs<OpsOf, T, false>(x, y, n, mx, T(1), l);
 }
 

@@ -93,6 +93,14 @@ DD log1p_dd(DD s) {
 
 RowLog row_log(const RowSums& s) {
   RowLog r;
+  // S1 near the bottom of double's normal range: the double-double steps
+  // would keep its low part in subnormals. Divided 2^600 up instead, where
+  // log1p(S1) = S1 to a relative S1/2 < 2^-900.
+  if (s.ties == 1 && s.keep.hi < 0x1p-900 * s.em.hi) {
+    const DD q = div(DD{s.keep.hi * 0x1p600, s.keep.lo * 0x1p600}, s.em);
+    r.s1 = r.l = DD{q.hi * 0x1p-600, q.lo * 0x1p-600};
+    return r;
+  }
   r.s1 = add(div(s.keep, s.em), DD{s.ties - 1, 0});
   r.l = log1p_dd(r.s1);
   return r;
