@@ -97,10 +97,11 @@ struct ScaledExp {
   }
 };
 
-// e + err of x = v, faithful (em and e_t: one each per row), in double-double.
-template <class O, class E>
+// e + err of x = v, faithful (em and e_t: one each per row), or as the sum
+// pass computes it (Summed), in double-double.
+template <class O, class E, bool Summed = false>
 DD exp_at(const E& ex, typename O::T v) {
-  const ExpErr<O> e = ex.eval_faithful(O::set1(v), O::all());
+  const ExpErr<O> e = Summed ? ex.eval(O::set1(v), O::all()) : ex.eval_faithful(O::set1(v), O::all());
   typename O::T a[O::lanes], b[O::lanes];
   O::store(a, e.e);
   O::store(b, e.err);
@@ -191,6 +192,54 @@ RowSums keep_sums(const typename O::T* x, std::size_t n, const E& ex, typename O
   }
   s.keep = smx::simd::sum_lanes(h, l, 4 * D + L);
   return s;
+}
+
+// Float rows: the sum of every e + err (exp(x) 2^64 with the window's guess,
+// RowExp::guess, compensated) and the max found on the way, in one pass:
+// each term good to 2^-25.3 (exp) and 2^-23 (the float block sum of four),
+// the lanes' double sums to n 2^-58 of the total.
+template <class O>
+DD all_sums(const float* x, std::size_t n, const RowExp<O>& guess, float& mx) {
+  using V = typename O::V;
+  using M = typename O::M;
+  using Acc = typename O::Acc;
+  constexpr std::size_t L = O::lanes;
+  const V ninf = O::set1(-__builtin_huge_valf());
+  Acc acc[4] = {Acc(0), Acc(0), Acc(0), Acc(0)};
+  V err[4] = {O::set1(0), O::set1(0), O::set1(0), O::set1(0)};
+  V m0 = ninf, m1 = ninf;
+  auto step = [&](std::size_t j, V v, M live) {
+    const ExpErr<O> e = exp_of<O, Shift::none, Accuracy::compensated>(v, guess, live);
+    acc[j].add(e.e);
+    err[j] = O::add(err[j], e.err);
+  };
+  for_row<O>(
+      n,
+      [&](std::size_t i) {
+        const V x0 = O::load(x + i), x1 = O::load(x + i + L), x2 = O::load(x + i + 2 * L), x3 = O::load(x + i + 3 * L);
+        m1 = O::max(O::max(x0, x1), O::max(O::max(x2, x3), m1));
+        // Four e added in float first, as the softmax's block sums: 2^-23
+        // relative at most, which the caller's S1 check allows for.
+        const ExpErr<O> e0 = exp_of<O, Shift::none, Accuracy::compensated>(x0, guess, O::all());
+        const ExpErr<O> e1 = exp_of<O, Shift::none, Accuracy::compensated>(x1, guess, O::all());
+        const ExpErr<O> e2 = exp_of<O, Shift::none, Accuracy::compensated>(x2, guess, O::all());
+        const ExpErr<O> e3 = exp_of<O, Shift::none, Accuracy::compensated>(x3, guess, O::all());
+        acc[0].add(O::add(O::add(e0.e, e1.e), O::add(e2.e, e3.e)));
+        err[0] = O::add(err[0], O::add(O::add(e0.err, e1.err), O::add(e2.err, e3.err)));
+      },
+      [&](std::size_t i, M k, bool tail) {
+        const V v = tail ? O::load_or(k, x + i, ninf) : O::load(x + i);
+        m0 = O::max(v, m0);
+        step(1, v, k);
+      });
+  mx = O::reduce_max(O::max(m0, m1));
+  constexpr std::size_t D = Acc::width;
+  double h[4 * D + L], l[4 * D + L];
+  for (std::size_t j = 0; j < 4; ++j) acc[j].to_lanes(h + j * D, l + j * D);
+  float e_lanes[L];
+  O::store(e_lanes, O::add(O::add(err[0], err[1]), O::add(err[2], err[3])));
+  for (std::size_t j = 0; j < L; ++j) h[4 * D + j] = static_cast<double>(e_lanes[j]), l[4 * D + j] = 0;
+  return smx::simd::sum_lanes(h, l, 4 * D + L);
 }
 
 // Every output NaN: the rows whose max is not finite (all -inf, +inf), as

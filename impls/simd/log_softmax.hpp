@@ -90,10 +90,53 @@ void log_outputs_f32(const float* x, float* y, std::size_t n, float c_hi, float 
       });
 }
 
+// Float y = x - (m + L), L from the sums (log_outputs_f32 when it may).
+template <template <class> class OpsOf>
+void log_outputs_of(const float* x, float* y, std::size_t n, float mx, DD l) {
+  const double c = static_cast<double>(mx) + l.hi;  // rounding: 2^-53 |c|, far below the check
+  if (l.hi >= 0x1p-18 * __builtin_fabs(c)) {
+    const float c_hi = static_cast<float>(c);
+    return log_outputs_f32<OpsOf<float>>(x, y, n, c_hi, static_cast<float>(c - static_cast<double>(c_hi)));
+  }
+  log_outputs<OpsOf, float, false>(x, y, n, mx, 1.0f, l);
+}
+
+// Float rows with the max in the window: two passes, the max found while
+// every e + err is summed (all_sums), S1 = (total - em)/em from it, good to
+// d = 2^-22.7 relative (the terms' 2^-25.3 and 2^-23; the max's own term and
+// the lanes' sums add n 2^-58 (1 + S1)/S1 and 2^-21/S1, below 2^-30 here).
+// The max's output -L then errs by F d L, F = S1 / ((1 + S1) log1p(S1)), at
+// most 2.46 F ulp of L: 0.39 ulp for S1 >= 512 (F <= 0.16), the bound this
+// path takes (0.89 ulp in all with the output's rounding). A more confident
+// row sums S1 again apart from the max, faithfully (keep_sums: a third
+// pass); rows outside the window take the three passes. Typical logits at
+// vocabulary sizes have S1 in the thousands.
+template <template <class> class OpsOf>
+bool log_softmax_window(const float* x, float* y, std::size_t n) {
+  using O = OpsOf<float>;
+  const RowExp<O> guess = RowExp<O>::guess();
+  float mx;
+  const DD total = all_sums<O>(x, n, guess, mx);
+  if (!RowExp<O>::fits_guess(mx)) return false;
+  const PlainExp<O, Shift::none> ex{guess, O::set1(mx)};
+  const DD em = exp_at<O>(ex, mx);
+  smx::simd::RowLog r = smx::simd::row_log_total(total, em, em);
+  if (!(r.s1.hi >= 512 && n <= (std::size_t(1) << 24))) {
+    RowSums s = keep_sums<O, false>(x, n, ex, mx, guess.seed);
+    s.em = em;
+    r = smx::simd::row_log(s);
+  }
+  log_outputs_of<OpsOf>(x, y, n, mx, r.l);
+  return true;
+}
+
 template <template <class> class OpsOf, class T>
 void log_softmax_row(const T* x, T* y, std::size_t n) {
   using O = OpsOf<T>;
   if (n == 0) return;
+  if constexpr (std::is_same_v<T, float>) {
+    if (log_softmax_window<OpsOf>(x, y, n)) return;
+  }
   const T mx = row_max<O>(x, n);
   if (!finite_max(mx)) return fill_nan<O>(y, n);
   const RowExp<O> row(mx);
@@ -104,14 +147,8 @@ void log_softmax_row(const T* x, T* y, std::size_t n) {
   };
   const DD l = row.shift == Shift::none ? lse(PlainExp<O, Shift::none>{row, O::set1(mx)})
                                         : lse(PlainExp<O, Shift::sub>{row, O::set1(mx)});
-  if constexpr (std::is_same_v<T, float>) {
-    const double c = static_cast<double>(mx) + l.hi;  // rounding: 2^-53 |c|, far below the check
-    if (l.hi >= 0x1p-18 * __builtin_fabs(c)) {
-      const float c_hi = static_cast<float>(c);
-      return log_outputs_f32<O>(x, y, n, c_hi, static_cast<float>(c - static_cast<double>(c_hi)));
-    }
-  }
-  log_outputs<OpsOf, T, false>(x, y, n, mx, T(1), l);
+  if constexpr (std::is_same_v<T, float>) log_outputs_of<OpsOf>(x, y, n, mx, l);
+  else log_outputs<OpsOf, T, false>(x, y, n, mx, T(1), l);
 }
 
 template <template <class> class OpsOf, class T>

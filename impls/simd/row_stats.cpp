@@ -106,6 +106,13 @@ RowLog row_log(const RowSums& s) {
   return r;
 }
 
+RowLog row_log_total(DD total, DD em_summed, DD em) {
+  RowLog r;
+  r.s1 = div(add(total, neg(em_summed)), em);
+  r.l = log1p_dd(r.s1);
+  return r;
+}
+
 DD row_scale(const RowSums& s) { return div(DD{0x1p64, 0}, add(s.keep, mul(s.em, s.ties))); }
 
 DD ce_loss(double m, double xt, const RowLog& r) {

@@ -38,6 +38,12 @@ struct RowLog {
 };
 RowLog row_log(const RowSums& s);
 
+// The same from the sum of every entry's e + err (the max's and the ties'
+// included), em_summed the max's own term as summed and em its faithful
+// value: S1 = (total - em_summed) / em. Only as good as total's absolute
+// accuracy allows, so for S1 not too small (log_softmax.hpp).
+RowLog row_log_total(DD total, DD em_summed, DD em);
+
 // 2^64 / (keep + ties em): y = (e + err) times it, 2^-64, is softmax(x).
 DD row_scale(const RowSums& s);
 
