@@ -106,11 +106,12 @@ void log_outputs_of(const float* x, float* y, std::size_t n, float mx, DD l) {
 // d = 2^-22.7 relative (the terms' 2^-25.3 and 2^-23; the max's own term and
 // the lanes' sums add n 2^-58 (1 + S1)/S1 and 2^-21/S1, below 2^-30 here).
 // The max's output -L then errs by F d L, F = S1 / ((1 + S1) log1p(S1)), at
-// most 2.46 F ulp of L: 0.39 ulp for S1 >= 512 (F <= 0.16), the bound this
-// path takes (0.89 ulp in all with the output's rounding). A more confident
-// row sums S1 again apart from the max, faithfully (keep_sums: a third
-// pass); rows outside the window take the three passes. Typical logits at
-// vocabulary sizes have S1 in the thousands.
+// most 2.46 F ulp of L: 0.45 ulp for S1 >= 256 (F <= 0.18), the bound this
+// path takes (0.95 ulp in all with the output's rounding). A more confident
+// row sums S1 again apart from the max (keep_sums: a third pass); rows
+// outside the window take the three passes. Normal logits at vocabulary
+// sizes have S1 in the hundreds to thousands; confident rows (the llm
+// family: S1 below 4) pay the third pass.
 template <template <class> class OpsOf>
 bool log_softmax_window(const float* x, float* y, std::size_t n) {
   using O = OpsOf<float>;
@@ -121,7 +122,7 @@ bool log_softmax_window(const float* x, float* y, std::size_t n) {
   const PlainExp<O, Shift::none> ex{guess, O::set1(mx)};
   const DD em = exp_at<O>(ex, mx);
   smx::simd::RowLog r = smx::simd::row_log_total(total, em, em);
-  if (!(r.s1.hi >= 512 && n <= (std::size_t(1) << 24))) {
+  if (!(r.s1.hi >= 256 && n <= (std::size_t(1) << 24))) {
     RowSums s = keep_sums<O, false>(x, n, ex, mx, guess.seed);
     s.em = em;
     r = smx::simd::row_log(s);

@@ -45,7 +45,7 @@ inline constexpr AlgorithmData vectorized_data{
         // max's 1 (exp_sums.hpp) and x_i - m exact before L comes off; L in
         // double-double (row_stats.cpp). The max's output -L: f32 within
         // 0.5 + 0.47 ulp (compensated exps, em faithful: S1 to 2^-25.1; the
-        // two-pass path of rows in the window, S1 >= 512: 0.89 ulp in all,
+        // two-pass path of rows in the window, S1 >= 256: 0.95 ulp in all,
         // log_softmax.hpp), f64 within 0.5 + 0.29 (faithful exps, S1 to
         // 2^-54.8); every other output has |y| > L, so less. The scaled
         // kernel adds the argument's rounding, below 2^-37 relative. Measured
