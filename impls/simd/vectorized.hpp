@@ -39,8 +39,8 @@ inline constexpr AlgorithmData vectorized_data{
         // The softmax of beta x (scaled kernel: beta = 1/T > 0 folded into
         // the exponent): exp(beta (x - m)) with beta (x - m) carried as hi + lo
         // (TwoSum, FMA product) into the reduction, e + err summed apart from
-        // the max, one rounding per output; measured at most 0.99 ulp (f32,
-        // increasing), 0.80 (f64), within the softmax's 2.
+        // the max, one rounding per output; measured at most 1.02 ulp (f32,
+        // llm, 2^20), 0.82 (f64), within the softmax's 2.
         // log_softmax, y_i = (x_i - m) - log1p(S1), S1 summed apart from the
         // max's 1 (exp_sums.hpp) and x_i - m exact before L comes off; L in
         // double-double (row_stats.cpp). The max's output -L: f32 within
@@ -61,7 +61,7 @@ inline constexpr AlgorithmData vectorized_data{
         {.op = Op::cross_entropy, .f32 = {.base = 2.0}, .f64 = {.base = 2.0}},
         // softmax_backward: c = <dy, y> in double-double, each dx_i rounded
         // once from y_i (dy_i - c): 0.5 ulp plus c's 2^-100 relative scaled
-        // by |c| / |dy_i - c|. Measured 0.50 (f32), 1.00 (f64; 1.71 portable,
+        // by |c| / |dy_i - c|. Measured 0.50 (f32), 1.00 (f64; 1.80 portable,
         // whose Dekker products lose digits where y is subnormal) where
         // |dy_i - c| >= 2^-8 |c|; below that, f32 0.50 and f64 up to 25 ulp
         // on rows whose products y_j dy_j are subnormal (their rounding is
