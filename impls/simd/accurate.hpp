@@ -24,7 +24,7 @@ inline constexpr AlgorithmData accurate_data{
     // Subnormal outputs are rounded twice (at y 2^64, then taking 2^-64 off),
     // which stays within 1 ulp too. Measured: docs/performance.md and the
     // accuracy report.
-    .budget = {.f32 = {.base = 1.0, .per_element = 0x1p-40}, .f64 = {.base = 1.0}},
+    .budgets = {{.op = Op::softmax, .f32 = {.base = 1.0, .per_element = 0x1p-40}, .f64 = {.base = 1.0}}},
 };
 
 }  // namespace smx::simd
@@ -46,6 +46,20 @@ namespace {
 template <class T>
 void accurate(const T* x, T* y, std::size_t n) { softmax<Accuracy::faithful>(x, y, n); }
 
+}  // namespace
+}  // namespace smx::simd::portable
+#endif
+
+// Its kernel cells (kernels.hpp): softmax only.
+namespace {
+template <template <class> class OpsOf, class T>
+constexpr void accurate_kernels(smx::simd::OpKernels<T>& k) { k.template at<smx::Op::softmax>().row = accurate_row<OpsOf<T>>; }
+}  // namespace
+#ifdef SMX_SIMD_PORTABLE_TU
+namespace smx::simd::portable {
+namespace {
+template <class T>
+constexpr void accurate_kernels(OpKernels<T>& k) { k.template at<Op::softmax>().row = accurate<T>; }
 }  // namespace
 }  // namespace smx::simd::portable
 #endif

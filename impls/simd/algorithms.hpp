@@ -3,10 +3,14 @@
 //
 // Adding an algorithm: its header impls/simd/<id>.hpp (vectorized.hpp is the
 // smallest example), which holds
-// - smx::simd::<id>_data, its registry data (algorithm.hpp);
-// - <id>_row<O>, its kernel over an ISA's ops O (exp.hpp, row_loop.hpp);
-// - under #ifdef SMX_SIMD_PORTABLE_TU, smx::simd::portable::<id><T>, its
-//   portable kernel over portable_ops.hpp (only portable.cpp compiles it);
+// - smx::simd::<id>_data, its registry data (algorithm.hpp): a budget per
+//   operation it provides;
+// - <id>_kernels<OpsOf, T>(OpKernels<T>&), which puts its kernels over an
+//   ISA's ops OpsOf<T> (exp.hpp, row_loop.hpp) in the cells of the
+//   operations it provides (kernels.hpp), softmax at least;
+// - under #ifdef SMX_SIMD_PORTABLE_TU, smx::simd::portable::<id>_kernels<T>,
+//   the same over its portable kernels (portable_ops.hpp; only portable.cpp
+//   compiles them);
 // then its two entries below, side by side: its #include and X(id) in
 // SMX_SIMD_ALGORITHMS, in `softmax-lab list` order. Nothing else changes: every ISA target's
 // table, the portable one and the registry entries (entries.cpp: the
@@ -40,7 +44,7 @@ constexpr std::size_t kAlgorithmCount = 0 SMX_SIMD_ALGORITHMS(SMX_SIMD_COUNT);
 // The algorithms come first: the order the translation unit instantiates
 // them in, which GCC's inlining follows (this order keeps the base's code).
 struct IsaKernels {
-  KernelPair algorithm[kAlgorithmCount];  // in SMX_SIMD_ALGORITHMS order
+  AlgorithmKernels algorithm[kAlgorithmCount];  // in SMX_SIMD_ALGORITHMS order
   KernelPair exp;  // exp(x) 2^64 alone, as the softmax computes it: the exp-only probe
 };
 
@@ -50,10 +54,16 @@ namespace {
 
 template <template <class> class OpsOf>
 constexpr smx::simd::IsaKernels kernels_over() {
-#define SMX_SIMD_ROW_KERNELS(id) {id##_row<OpsOf<float>>, id##_row<OpsOf<double>>},
-  return {.algorithm = {SMX_SIMD_ALGORITHMS(SMX_SIMD_ROW_KERNELS)},
-          .exp = {exp_probe_row<OpsOf<float>>, exp_probe_row<OpsOf<double>>}};
-#undef SMX_SIMD_ROW_KERNELS
+  smx::simd::IsaKernels t{};
+  std::size_t a = 0;
+#define SMX_SIMD_FILL(id)                          \
+  id##_kernels<OpsOf, float>(t.algorithm[a].f32);  \
+  id##_kernels<OpsOf, double>(t.algorithm[a].f64); \
+  ++a;
+  SMX_SIMD_ALGORITHMS(SMX_SIMD_FILL)
+#undef SMX_SIMD_FILL
+  t.exp = {exp_probe_row<OpsOf<float>>, exp_probe_row<OpsOf<double>>};
+  return t;
 }
 
 }  // namespace

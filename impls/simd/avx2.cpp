@@ -79,6 +79,21 @@ struct F32 {
   static V exp2_bits(V kbig) {
     return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(kbig), ec::F32::mantissa_bits));
   }
+  static V fms(V a, V b, V c) { return _mm256_fmsub_ps(a, b, c); }  // a b - c
+  // Lane masks: a < b or unordered; a >= b or unordered; a == b; both.
+  static M nge(V a, V b) { return _mm256_castps_si256(_mm256_cmp_ps(a, b, _CMP_NGE_UQ)); }
+  static M nlt(V a, V b) { return _mm256_castps_si256(_mm256_cmp_ps(a, b, _CMP_NLT_UQ)); }
+  static M eq(V a, V b) { return _mm256_castps_si256(_mm256_cmp_ps(a, b, _CMP_EQ_OQ)); }
+  static M mand(M a, M b) { return _mm256_and_si256(a, b); }
+  static V add_m(V a, M k, V b) { return add(a, and_mask(b, k)); }  // a + b on the lanes of k, else a
+  static M andnot(M a, M b) { return _mm256_andnot_si256(a, b); }  // b and not a
+  static unsigned count(M k) { return static_cast<unsigned>(__builtin_popcount(_mm256_movemask_ps(_mm256_castsi256_ps(k)))); }
+  // The lanes in double (exactly), and back (rounded once).
+  static void widen(V v, __m256d& lo, __m256d& hi) {
+    lo = _mm256_cvtps_pd(_mm256_castps256_ps128(v));
+    hi = _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1));
+  }
+  static V narrow(__m256d lo, __m256d hi) { return _mm256_set_m128(_mm256_cvtpd_ps(hi), _mm256_cvtpd_ps(lo)); }
 
   // The sum in double: 2^-53 relative rounding per term is far below float's.
   struct Acc {
@@ -141,6 +156,14 @@ struct F64 {
   static V exp2_bits(V kbig) {
     return _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_castpd_si256(kbig), ec::F64::mantissa_bits));
   }
+  static V fms(V a, V b, V c) { return _mm256_fmsub_pd(a, b, c); }
+  static M nge(V a, V b) { return _mm256_castpd_si256(_mm256_cmp_pd(a, b, _CMP_NGE_UQ)); }
+  static M nlt(V a, V b) { return _mm256_castpd_si256(_mm256_cmp_pd(a, b, _CMP_NLT_UQ)); }
+  static M eq(V a, V b) { return _mm256_castpd_si256(_mm256_cmp_pd(a, b, _CMP_EQ_OQ)); }
+  static M mand(M a, M b) { return _mm256_and_si256(a, b); }
+  static V add_m(V a, M k, V b) { return add(a, and_mask(b, k)); }  // a + b on the lanes of k, else a
+  static M andnot(M a, M b) { return _mm256_andnot_si256(a, b); }
+  static unsigned count(M k) { return static_cast<unsigned>(__builtin_popcount(_mm256_movemask_pd(_mm256_castsi256_pd(k)))); }
 
   using Acc = SeededSum<F64>;  // exp.hpp
 };

@@ -71,6 +71,23 @@ struct F32 {
   static V exp2_bits(V kbig) {
     return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_castps_si512(kbig), ec::F32::mantissa_bits));
   }
+  static V fms(V a, V b, V c) { return _mm512_fmsub_ps(a, b, c); }  // a b - c
+  // Lane masks: a < b or unordered; a >= b or unordered; a == b; both.
+  static M nge(V a, V b) { return _mm512_cmp_ps_mask(a, b, _CMP_NGE_UQ); }
+  static M nlt(V a, V b) { return _mm512_cmp_ps_mask(a, b, _CMP_NLT_UQ); }
+  static M eq(V a, V b) { return _mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ); }
+  static M mand(M a, M b) { return static_cast<M>(a & b); }
+  static V add_m(V a, M k, V b) { return _mm512_mask_add_ps(a, k, a, b); }  // a + b on the lanes of k, else a
+  static M andnot(M a, M b) { return static_cast<M>(~a & b); }               // b and not a
+  static unsigned count(M k) { return static_cast<unsigned>(__builtin_popcount(k)); }  // lanes set
+  // The lanes in double (exactly), and back (rounded once).
+  static void widen(V v, __m512d& lo, __m512d& hi) {
+    lo = _mm512_cvtps_pd(_mm512_castps512_ps256(v));
+    hi = _mm512_cvtps_pd(_mm512_extractf32x8_ps(v, 1));
+  }
+  static V narrow(__m512d lo, __m512d hi) {
+    return _mm512_insertf32x8(_mm512_castps256_ps512(_mm512_cvtpd_ps(lo)), _mm512_cvtpd_ps(hi), 1);
+  }
 
   // The sum in double: 2^-53 relative rounding per term is far below float's.
   struct Acc {
@@ -119,6 +136,14 @@ struct F64 {
   static V exp2_bits(V kbig) {
     return _mm512_castsi512_pd(_mm512_slli_epi64(_mm512_castpd_si512(kbig), ec::F64::mantissa_bits));
   }
+  static V fms(V a, V b, V c) { return _mm512_fmsub_pd(a, b, c); }
+  static M nge(V a, V b) { return _mm512_cmp_pd_mask(a, b, _CMP_NGE_UQ); }
+  static M nlt(V a, V b) { return _mm512_cmp_pd_mask(a, b, _CMP_NLT_UQ); }
+  static M eq(V a, V b) { return _mm512_cmp_pd_mask(a, b, _CMP_EQ_OQ); }
+  static M mand(M a, M b) { return static_cast<M>(a & b); }
+  static V add_m(V a, M k, V b) { return _mm512_mask_add_pd(a, k, a, b); }
+  static M andnot(M a, M b) { return static_cast<M>(~a & b); }
+  static unsigned count(M k) { return static_cast<unsigned>(__builtin_popcount(k)); }
 
   using Acc = SeededSum<F64>;  // exp.hpp
 };

@@ -57,6 +57,14 @@ struct RowExp {
     return r;
   }
   static bool fits_guess(T mx) { return mx >= W::window_lo && mx <= W::window_hi; }
+  // exp(s) 2^64 for an argument s <= 0 taken apart (k0 = 0, clamped at -tail):
+  // the temperature-folding kernels' exp(beta (x - m)).
+  static RowExp unit() {
+    RowExp r;
+    r.shift = Shift::sub;
+    r.set(T(0), -W::tail, 0, 0);
+    return r;
+  }
   // A reference per lane (online): k0 and the lower bound as vectors.
   // Built at every step of online: what exp_of reads, and no sums' seed.
   static RowExp per_lane(V k0, V low) {

@@ -28,7 +28,7 @@ inline constexpr AlgorithmData online_data{
     // every family, n up to 2^20, every path): float 16 ulp at n = 4096, 1215
     // at 2^20; double 1366 at n = 65537 (tests/exact_shift_order_test.cpp,
     // portable), 4717 at 2^20.
-    .budget = {.f32 = {.base = 4, .per_element = 0x1p-4}, .f64 = {.base = 16, .per_element = 0x1p-3}},
+    .budgets = {{.op = Op::softmax, .f32 = {.base = 4, .per_element = 0x1p-4}, .f64 = {.base = 16, .per_element = 0x1p-3}}},
 };
 
 }  // namespace smx::simd
@@ -147,6 +147,20 @@ void online(const T* x, T* y, std::size_t n) {
   scale_pass<Shift::none, Reuse::recompute, Accuracy::compensated, Scaled::e>(x, y, n, row, sums);
 }
 
+}  // namespace
+}  // namespace smx::simd::portable
+#endif
+
+// Its kernel cells (kernels.hpp): softmax only.
+namespace {
+template <template <class> class OpsOf, class T>
+constexpr void online_kernels(smx::simd::OpKernels<T>& k) { k.template at<smx::Op::softmax>().row = online_row<OpsOf<T>>; }
+}  // namespace
+#ifdef SMX_SIMD_PORTABLE_TU
+namespace smx::simd::portable {
+namespace {
+template <class T>
+constexpr void online_kernels(OpKernels<T>& k) { k.template at<Op::softmax>().row = online<T>; }
 }  // namespace
 }  // namespace smx::simd::portable
 #endif

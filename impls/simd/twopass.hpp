@@ -26,7 +26,7 @@ inline constexpr AlgorithmData twopass_data{
     // every family, n up to 2^20, all three paths): float 3.3 ulp at n = 15,
     // 33 at 4096, 5239 at 2^20 (equal values: one float lane sums 2^17 of
     // them); double 5.9 at 63, 61 at 4096, 11453 at 2^20. Declared rounded up.
-    .budget = {.f32 = {.base = 4, .per_element = 0x1p-6}, .f64 = {.base = 6, .per_element = 0x1p-5}},
+    .budgets = {{.op = Op::softmax, .f32 = {.base = 4, .per_element = 0x1p-6}, .f64 = {.base = 6, .per_element = 0x1p-5}}},
 };
 
 }  // namespace smx::simd
@@ -203,6 +203,20 @@ void twopass(const T* x, T* y, std::size_t n) {
 
 // exp(x) 2^64, as the softmax computes it on rows whose max is near 0: the
 
+}  // namespace
+}  // namespace smx::simd::portable
+#endif
+
+// Its kernel cells (kernels.hpp): softmax only.
+namespace {
+template <template <class> class OpsOf, class T>
+constexpr void twopass_kernels(smx::simd::OpKernels<T>& k) { k.template at<smx::Op::softmax>().row = twopass_row<OpsOf<T>>; }
+}  // namespace
+#ifdef SMX_SIMD_PORTABLE_TU
+namespace smx::simd::portable {
+namespace {
+template <class T>
+constexpr void twopass_kernels(OpKernels<T>& k) { k.template at<Op::softmax>().row = twopass<T>; }
 }  // namespace
 }  // namespace smx::simd::portable
 #endif
