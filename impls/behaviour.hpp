@@ -39,7 +39,10 @@ enum class ErrorModel { basic, shifted, none };
 //   ulp_error_i <= base + per_element * n + per_distance * |x_i - max x| + per_magnitude * |max x|
 // per_element: the growth of a recursive sum (Higham: relative error <= (n-1)u);
 // per_distance: rounding x_i - max in the working type, which exp turns into
-// a relative error of |x_i - max| u; per_magnitude: rounding a quantity of
+// a relative error of |x_i - max| u (with a temperature, |x_i - max| / T; for
+// softmax_backward the distance is instead the condition number
+// |<dy, y>| / |dy_i - <dy, y>| of the subtraction, which scales the dot
+// product's relative error into dx_i's); per_magnitude: rounding a quantity of
 // the size of max x (the log-sum-exp form's lse). Zero for kernels that
 // avoid the error. base = +inf means "no claim". floor: outputs whose exact
 // value is below it get no claim at all (0: every output is claimed, with

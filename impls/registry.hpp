@@ -27,6 +27,7 @@ template <Op op, class T>
 struct CellOptions {
   batch_t<op, T> batch = nullptr;        // own rows x cols kernel; else rows are looped
   scaled_t<op, T> scaled = nullptr;      // temperature folded in; else the harness divides x by T first
+  UlpBudget scaled_budget{};             // the folding kernel's, against the exact x / T (beta = RN(1/T) is rounded)
   std::optional<Behaviour> behaviour{};  // where this cell differs from the implementation's
 };
 
@@ -38,7 +39,8 @@ struct Kernel {
   erased_fn row = nullptr;
   erased_fn batch = nullptr;
   erased_fn scaled = nullptr;
-  UlpBudget budget{};                  // max ulp error; none declared = no claim
+  UlpBudget budget{};
+  UlpBudget scaled_budget{};           // of the scaled kernel, against the exact x / T                  // max ulp error; none declared = no claim
   std::optional<Behaviour> behaviour{};  // nullopt: the implementation's
 };
 
@@ -60,7 +62,8 @@ template <Op op, class F>
 Kernel cell(F fn, UlpBudget budget = {}, CellOptions<op, kernel_element_t<F>> options = {}) {
   using T = kernel_element_t<F>;
   static_assert(std::is_same_v<F, kernel_t<op, T>>, "the kernel's signature is not the operation's (impls/op.hpp)");
-  return {op, dtype_of<T>, erase_fn(fn), erase_fn(options.batch), erase_fn(options.scaled), budget, options.behaviour};
+  return {op,     dtype_of<T>,           erase_fn(fn), erase_fn(options.batch), erase_fn(options.scaled),
+          budget, options.scaled_budget, options.behaviour};
 }
 
 inline bool always_available() { return true; }

@@ -90,6 +90,30 @@ TEMPLATE_TEST_CASE("conformance: every operation cell keeps its declaration on e
   }
 }
 
+TEMPLATE_TEST_CASE("conformance: cells that fold a temperature keep their budget on x / T", "[conformance]", float,
+                   double) {
+  using T = TestType;
+  std::size_t checked = 0;
+  for (const Op op : {Op::softmax, Op::log_softmax})
+    for (const Impl* impl : testable_impls<T>(op)) {
+      if (!impl->find(op, dtype_of<T>)->scaled) continue;
+      int failures = 0;
+      for (const FamilyInfo& fam : all_families())
+        for (const std::size_t n : {std::size_t{1}, std::size_t{3}, std::size_t{17}, std::size_t{100}, std::size_t{1000}})
+          for (const double t : {0.7, 2.0, 0.05}) {
+            const OpCase<T> c = make_case<T>(op, family<T>(fam.name, n, 1), 1, TargetRule::random, t);
+            std::vector<T> y(output_size(c));
+            run_op<T>(*impl, c, y);
+            const OpVerdict v = check_op<T>(*impl, c, y, expected_op<T>(c));
+            ++checked;
+            if (!v.ok && ++failures <= 3)
+              FAIL_CHECK(to_string(op) << " " << impl->name << " " << dtype_name<T>() << " T=" << t << " family="
+                                       << fam.name << " n=" << n << ": " << v.failure);
+          }
+    }
+  CHECK(checked > 0);
+}
+
 namespace {
 
 // Kernels that break the declarations a careful kernel makes, to show the

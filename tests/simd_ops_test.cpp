@@ -30,7 +30,8 @@ std::vector<const Impl*> providing(Op op, bool scaled = false) {
   std::vector<const Impl*> out;
   for (const Impl& impl : all_impls()) {
     const Kernel* k = impl.find(op, dtype_of<T>);
-    if (k && impl.available() && (!scaled || k->scaled)) out.push_back(&impl);
+    const bool simd = impl.role == Role::kernel || impl.role == Role::isa_path;  // this file's subject
+    if (simd && k && impl.available() && (!scaled || k->scaled)) out.push_back(&impl);
   }
   return out;
 }

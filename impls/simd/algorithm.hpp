@@ -21,6 +21,7 @@ struct PathSummary {
 struct OpBudget {
   Op op = Op::softmax;
   UlpBudget f32{}, f64{};
+  UlpBudget scaled_f32{}, scaled_f64{};  // the temperature-folding kernels', where there are any
   std::optional<Behaviour> behaviour{};
 };
 

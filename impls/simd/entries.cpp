@@ -77,14 +77,14 @@ std::vector<Kernel> cells_of(const s::AlgorithmKernels& k, const s::AlgorithmDat
   std::vector<Kernel> out;
   for_each_op([&](auto op) {
     const s::OpBudget* declared = algorithm.budget_of(op());
-    auto add = [&](const auto& c, const UlpBudget& budget) {
+    auto add = [&](const auto& c, const UlpBudget& budget, const UlpBudget& scaled_budget) {
       if (!c.row) return;
       out.push_back(cell<op()>(c.row, budget,
-                               {.batch = c.batch, .scaled = c.scaled,
+                               {.batch = c.batch, .scaled = c.scaled, .scaled_budget = scaled_budget,
                                 .behaviour = declared ? declared->behaviour : std::nullopt}));
     };
-    add(k.f32.at<op()>(), declared ? declared->f32 : UlpBudget{});
-    add(k.f64.at<op()>(), declared ? declared->f64 : UlpBudget{});
+    add(k.f32.at<op()>(), declared ? declared->f32 : UlpBudget{}, declared ? declared->scaled_f32 : UlpBudget{});
+    add(k.f64.at<op()>(), declared ? declared->f64 : UlpBudget{}, declared ? declared->scaled_f64 : UlpBudget{});
   });
   return out;
 }
