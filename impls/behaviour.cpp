@@ -66,6 +66,7 @@ std::string_view to_string(Domain d) {
   switch (d) {
     case Domain::all_finite: return "all finite";
     case Domain::exp_range: return "exp range";
+    case Domain::moderate_magnitude: return "|max x| u <= 1/4";
   }
   return "?";
 }

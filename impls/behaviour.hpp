@@ -30,7 +30,10 @@ enum class NanInput { nan_row, nan_at_nan, neg_inf };
 enum class Subnormals { kept, flushed, unclaimed };
 // Finite inputs the budget is claimed for. exp_range: only rows whose
 // unshifted exponentials and their sum stay normal and finite (naive).
-enum class Domain { all_finite, exp_range };
+// moderate_magnitude: only rows with |max x| u <= 1/4, where rounding a
+// quantity of max x's size costs about |max x| u relative (per_magnitude);
+// beyond, exp turns it into a factor e^(|max x| u) that no linear term bounds.
+enum class Domain { all_finite, exp_range, moderate_magnitude };
 // The Blanchard-Higham-Higham forward error bound that models the algorithm
 // (accuracy report: bound_ratio): unshifted exp-and-divide, max-shifted, or none.
 enum class ErrorModel { basic, shifted, none };

@@ -60,7 +60,14 @@ template <class T> RowClass classify(std::span<const T> x) {
 }
 
 template <class T> bool budget_applies(const Impl& impl, std::span<const T> x, Op op) {
-  if (impl.declared(op, dtype_of<T>).behaviour.domain == Domain::all_finite) return true;
+  const Domain domain = impl.declared(op, dtype_of<T>).behaviour.domain;
+  if (domain == Domain::all_finite) return true;
+  if (domain == Domain::moderate_magnitude) {
+    long double hi = 0;
+    for (T v : x)
+      if (std::isfinite(v)) hi = std::max<long double>(hi, std::fabs(v));
+    return hi * std::numeric_limits<T>::epsilon() / 2 <= 0.25L;
+  }
   // exp_range: every exp(x_i) normal (or exactly 0 for -inf) and the sum finite.
   long double hi = -std::numeric_limits<long double>::infinity();
   for (T v : x) {
