@@ -46,12 +46,14 @@ AccuracyGrid default_accuracy_grid() {
   // The other operations share softmax's exponentials and sums: the sizes
   // where their errors could differ (tails of the vector bodies, block
   // boundaries, the vocabularies, 2^20), not every one.
-  // 2^20 for the families whose errors grow with n or that hold the cases
-  // these operations lose digits on (a dominant logit, huge offsets, masks).
+  // Past 32000 (the smaller vocabulary) only the families whose errors grow
+  // with n or that hold the cases these operations lose digits on: a
+  // dominant logit, a huge offset, the language-model rows (to 128256).
   g.op_sizes = {1, 2, 3, 7, 16, 17, 33, 100, 1000, 4096, 32000, 128256, 1u << 20};
-  g.op_short_max_n = 128256;
-  for (const char* name : {"normal-1", "uniform-100", "dominant", "offset", "masked"})
-    g.op_long_families.push_back(find_family(name));
+  g.op_short_max_n = 32000;
+  for (const char* name : {"normal-1", "dominant", "offset", "llm"}) g.op_long_families.push_back(find_family(name));
+  // Temperatures: the division's cost shows at any n.
+  g.temperature_max_n = 4096;
   return g;
 }
 
