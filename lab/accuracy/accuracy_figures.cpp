@@ -47,6 +47,67 @@ std::string extremes(const std::vector<Series>& series, const char* unit) {
          ulp_text(lo->points.back().second) + unit + ".";
 }
 
+// Per implementation of op: the max of one part's ulp error over the
+// records that pass keep(r), by n (T = 1, f32).
+template <class F>
+std::vector<Series> op_by_n(const AccuracyRun& run, Op op, OpPart part, F keep) {
+  std::vector<std::string> names;
+  for (const OpAccuracyRecord& r : run.op_records)
+    if (r.op == op && std::find(names.begin(), names.end(), r.impl) == names.end()) names.push_back(r.impl);
+  std::vector<Series> out;
+  for (const std::string& name : names) {
+    std::map<std::size_t, double> worst;
+    for (const OpAccuracyRecord& r : run.op_records) {
+      if (r.impl != name || r.op != op || r.dtype != Dtype::f32 || r.temperature != 1 || !keep(r)) continue;
+      if (const PartRecord* p = r.part(part); p && p->count) worst[r.n] = std::max(worst[r.n], p->max_ulp);
+    }
+    Series s{name, {}};
+    for (const auto& [n, v] : worst) s.points.emplace_back(static_cast<double>(n), std::max(v, floor_ulp));
+    if (!s.points.empty()) out.push_back(std::move(s));
+  }
+  return out;
+}
+
+void op_figures(FigureSet& figures, const AccuracyRun& run) {
+  const auto finite = [](const OpAccuracyRecord& r) { return finite_family(r.family); };
+  const auto confident = [](const OpAccuracyRecord& r) {
+    return r.family == "dominant" && (r.target.empty() || r.target == "argmax");
+  };
+  struct Drawn {
+    Op op;
+    OpPart part;
+    const char* file;
+    const char* title;
+    bool confident_only;
+    const char* caption;
+  };
+  const Drawn drawn[] = {
+      {Op::log_softmax, OpPart::value, "accuracy-log_softmax-ulp-vs-n-f32.png",
+       "log_softmax: max ulp error vs n, f32 (every finite family)", false,
+       "The strict ulp error of log-probabilities: a kernel that forms log(sum) in the working type returns 0 "
+       "for the max element of a confident row, an error of millions of ulps."},
+      {Op::cross_entropy, OpPart::loss, "accuracy-cross_entropy-tiny-loss-vs-n-f32.png",
+       "cross_entropy: ulp error of the loss of a correct confident prediction vs n, f32 (dominant, target on it)",
+       true,
+       "The tiny-loss case: the loss is log1p(S1) ~ n e^-40, far below u; kernels that take log of a float sum "
+       "(or log_softmax then negate) lose every digit of it, a kernel that keeps S1 apart from the max's 1 "
+       "rounds it correctly."},
+      {Op::cross_entropy, OpPart::grad_target, "accuracy-cross_entropy-grad-target-vs-n-f32.png",
+       "cross_entropy: ulp error of the gradient's target element p_t - 1 vs n, f32 (dominant, target on it)", true,
+       "p_t - 1 cancels when p_t ~ 1: computed from a rounded p_t it is 0 or a multiple of u; computed as "
+       "-(S - e_t) / S it keeps its digits."},
+      {Op::softmax_backward, OpPart::value, "accuracy-softmax_backward-ulp-vs-n-f32.png",
+       "softmax_backward: max ulp error vs n, f32 (every finite family)", false,
+       "dx_i = y_i (dy_i - <dy, y>): the subtraction cancels where dy_i is near the dot product, so a dot product "
+       "rounded in the working type shows there, growing with n."},
+  };
+  for (const Drawn& d : drawn) {
+    auto series = d.confident_only ? op_by_n(run, d.op, d.part, confident) : op_by_n(run, d.op, d.part, finite);
+    figures.add(d.file, {d.title, "n", "max ulp error", true, true, "linespoints", series},
+                std::string(d.caption) + " " + extremes(series, " ulp"));
+  }
+}
+
 }  // namespace
 
 std::vector<Figure> accuracy_figures(const AccuracyRun& run, const std::filesystem::path& dir) {
@@ -124,6 +185,7 @@ std::vector<Figure> accuracy_figures(const AccuracyRun& run, const std::filesyst
          "one); the bound grows like n, the observed error far slower, so the ratio falls with n. logsumexp lies "
          "above it at small n: rounding lse adds an error of |max| u that the shifted bound does not have.");
   }
+  op_figures(figures, run);
   return figures.take();
 }
 
