@@ -20,7 +20,6 @@ template <template <class> class OpsOf, class T, bool Scaled>
 void log_outputs(const T* x, T* y, std::size_t n, T mx, T beta_s, DD lse) {
   using O = OpsOf<T>;
   using V = typename O::V;
-  using M = typename O::M;
   const V m = O::set1(mx);
   auto out = [&](V v) -> V {
     if constexpr (std::is_same_v<T, float>) {
@@ -54,15 +53,7 @@ void log_outputs(const T* x, T* y, std::size_t n, T mx, T beta_s, DD lse) {
       return O::add(sum, O::and_mask(corr, O::nge(O::set1(-__builtin_huge_val()), v)));
     }
   };
-  for_row<O>(
-      n,
-      [&](std::size_t i) {
-        for (std::size_t j = 0; j < 4; ++j) O::store(y + i + j * O::lanes, out(O::load(x + i + j * O::lanes)));
-      },
-      [&](std::size_t i, M k, bool tail) {
-        if (tail) O::store_m(y + i, k, out(O::load_z(k, x + i)));
-        else O::store(y + i, out(O::load(x + i)));
-      });
+  map_row<O>(x, y, n, out);
 }
 
 // Float, plain: y = x - c for c = m + L held as two floats c_hi + c_lo (to
@@ -72,22 +63,13 @@ void log_outputs(const T* x, T* y, std::size_t n, T mx, T beta_s, DD lse) {
 template <class O>
 void log_outputs_f32(const float* x, float* y, std::size_t n, float c_hi, float c_lo) {
   using V = typename O::V;
-  using M = typename O::M;
   const V ch = O::set1(c_hi), nch = O::set1(-c_hi), cl = O::set1(c_lo), ninf = O::set1(-__builtin_huge_valf());
   auto out = [&](V v) {
     const V d = O::sub(v, ch), b = O::sub(d, v);
     const V e = O::add(O::sub(v, O::sub(d, b)), O::sub(nch, b));  // d + e = x - c_hi
     return O::add(d, O::and_mask(O::sub(e, cl), O::nge(ninf, v)));  // x = -inf: e is NaN, y -inf
   };
-  for_row<O>(
-      n,
-      [&](std::size_t i) {
-        for (std::size_t j = 0; j < 4; ++j) O::store(y + i + j * O::lanes, out(O::load(x + i + j * O::lanes)));
-      },
-      [&](std::size_t i, M k, bool tail) {
-        if (tail) O::store_m(y + i, k, out(O::load_z(k, x + i)));
-        else O::store(y + i, out(O::load(x + i)));
-      });
+  map_row<O>(x, y, n, out);
 }
 
 // Float y = x - (m + L), L from the sums (log_outputs_f32 when it may).

@@ -263,18 +263,7 @@ T cross_entropy(const T* x, std::size_t n, std::size_t t, T* grad) {
 template <class T>
 T cross_entropy_batch(const T* x, std::size_t ldx, const std::size_t* target, T* grad, std::size_t ldg,
                       std::size_t rows, std::size_t cols, int threads) {
-  struct Job {
-    const T* x;
-    std::size_t ldx;
-    const std::size_t* target;
-    T* grad;
-    std::size_t ldg, cols;
-  } job{x, ldx, target, grad, ldg, cols};
-  auto loss = [](const void* context, std::size_t r) {
-    const Job& j = *static_cast<const Job*>(context);
-    return static_cast<double>(cross_entropy<T>(j.x + r * j.ldx, j.cols, j.target[r], j.grad ? j.grad + r * j.ldg : nullptr));
-  };
-  return static_cast<T>(mean_over_rows(rows, cols, threads, loss, &job));
+  return smx::simd::cross_entropy_rows<T, cross_entropy<T>>(x, ldx, target, grad, ldg, rows, cols, threads);
 }
 
 // dx = y (dy - c), c = <dy, y> in double-double (backward.hpp).

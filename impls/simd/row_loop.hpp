@@ -19,6 +19,21 @@ inline void for_row(std::size_t n, F4&& f4, F1&& f1) {
   if (i < n) f1(i, O::first(n - i), true);
 }
 
+// y[i] = f(x[i]), a vector at a time (the masked tail loads zeros and
+// stores only its own lanes).
+template <class O, class F>
+inline void map_row(const typename O::T* x, typename O::T* y, std::size_t n, F&& f) {
+  for_row<O>(
+      n,
+      [&](std::size_t i) {
+        for (std::size_t j = 0; j < 4; ++j) O::store(y + i + j * O::lanes, f(O::load(x + i + j * O::lanes)));
+      },
+      [&](std::size_t i, typename O::M k, bool tail) {
+        if (tail) O::store_m(y + i, k, f(O::load_z(k, x + i)));
+        else O::store(y + i, f(O::load(x + i)));
+      });
+}
+
 template <class O>
 typename O::T row_max(const typename O::T* x, std::size_t n) {
   using V = typename O::V;

@@ -64,4 +64,23 @@ DD log1p_dd(DD s);
 double mean_over_rows(std::size_t rows, std::size_t cols, int threads, double (*loss)(const void* job, std::size_t r),
                       const void* job);
 
+// The batched cross-entropy of a row kernel: each row's loss and gradient
+// (grad may be nullptr), the mean of the losses.
+template <class T, T (*Row)(const T*, std::size_t, std::size_t, T*)>
+T cross_entropy_rows(const T* x, std::size_t ldx, const std::size_t* target, T* grad, std::size_t ldg,
+                     std::size_t rows, std::size_t cols, int threads) {
+  struct Job {
+    const T* x;
+    std::size_t ldx;
+    const std::size_t* target;
+    T* grad;
+    std::size_t ldg, cols;
+  } job{x, ldx, target, grad, ldg, cols};
+  auto loss = [](const void* context, std::size_t r) {
+    const Job& j = *static_cast<const Job*>(context);
+    return static_cast<double>(Row(j.x + r * j.ldx, j.cols, j.target[r], j.grad ? j.grad + r * j.ldg : nullptr));
+  };
+  return static_cast<T>(mean_over_rows(rows, cols, threads, loss, &job));
+}
+
 }  // namespace smx::simd
