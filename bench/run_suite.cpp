@@ -170,7 +170,7 @@ BenchRunResult run_benchmarks(const BenchRunOptions& options, std::ostream& out)
   const auto will_run = [selected = BenchFilter(filter)](const std::string& name) { return selected.selects(name); };
   std::vector<BenchCase> plan = bench_plan({.preset = options.preset});
   std::erase_if(plan, [&](const BenchCase& c) { return !options.selection.keeps(c); });
-  if (plan.empty()) throw std::invalid_argument("no benchmark of the preset matches the --impl, --dtype, --family and --n given");
+  if (plan.empty()) throw std::invalid_argument("no benchmark of the preset matches the --impl, --dtype, --family, --n and --op given");
   BenchSuite suite(std::move(plan), will_run);
   if (std::none_of(suite.plan().begin(), suite.plan().end(),
                    [&](const BenchCase& c) { return will_run(bench_name(c.id)); }))

@@ -229,7 +229,11 @@ TEST_CASE("cli: bad arguments exit 2 with exactly one line on stderr", "[cli]") 
       {{"bench", "--dtype", "f16"}, "softmax-lab: bench: bad value 'f16' for --dtype: expected f32, f64 or both (see softmax-lab bench --help)"},
       {{"bench", "--n", "4q"}, "softmax-lab: bench: bad value '4q' for --n: expected a size like 1000 or 4k (see softmax-lab bench --help)"},
       {{"bench", "--quick", "--impl", "stable", "--family", "uniform-1"},
-       "softmax-lab: bench: no benchmark of the preset matches the --impl, --dtype, --family and --n given (see softmax-lab bench --help)"},
+       "softmax-lab: bench: no benchmark of the preset matches the --impl, --dtype, --family, --n and --op given (see softmax-lab bench --help)"},
+      {{"bench", "--quick", "--op", "softmax_backward", "--impl", "stable"},
+       "softmax-lab: bench: no benchmark of the preset matches the --impl, --dtype, --family, --n and --op given (see softmax-lab bench --help)"},
+      {{"bench", "--op", "softmx"},
+       "softmax-lab: bench: bad value 'softmx' for --op: expected softmax, log_softmax, cross_entropy, softmax_backward (see softmax-lab bench --help)"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.argv);
@@ -257,6 +261,8 @@ TEST_CASE("cli: the shared filters mean the same in every command that takes the
        {"stable,softmax,f32,equal,3,", "stable,softmax,f64,equal,3,"}},
       {{"bench", "--quick", "--impl", "stable", "--dtype", "both", "--family", "normal-1", "--n", "1k", "--benchmark_list_tests"},
        {"softmax/f32/stable/normal/n:1024\n", "softmax/f64/stable/normal/n:1024\n"}},
+      {{"bench", "--quick", "--op", "log_softmax", "--impl", "vectorized", "--n", "32000", "--benchmark_list_tests"},
+       {"log_softmax/f32/vectorized/normal/n:32000\n"}},
       // eval: each row parsed to f32, then to f64; the csv says which.
       {{"eval", "--impl", "stable", "--dtype", "both", "--format", "csv", "0.5", "0.5"},
        {"dtype,impl,row,col,x,y,ref,ulp_error\n", "f32,stable,1,1,0.5,0.5,0.5,0\n", "f64,stable,1,2,0.5,0.5,0.5,0\n"}},

@@ -23,13 +23,14 @@ constexpr OptionSpec bench_options[] = {
     {"family", "NAME[,NAME...]", "only benchmarks drawing from these input families (normal-1, wide, masked, offset)"},
     {"n", "N[,N...]", "only these row lengths, k/M suffixes allowed (batched: the columns)"},
     {"dtype", "f32|f64|both", "only this element type (default: both)"},
+    {"op", "OP[,OP...]", "only these operations (softmax, log_softmax, cross_entropy, softmax_backward)"},
     {"quick", "", "the quick preset: the speed targets' sizes and one or two per memory level"},
     {"out", "DIR", "write benchmarks.json in DIR (created if missing)\n(default: reports/ for an unfiltered run, none for a filtered one)"},
     {"no-json", "", "write no JSON file (console output only)"},
 };
 
 // The shared filters, applied to the plan; any of them narrows the run.
-constexpr std::string_view selection_options[] = {"impl", "family", "n", "dtype"};
+constexpr std::string_view selection_options[] = {"impl", "family", "n", "dtype", "op"};
 
 BenchSelection selection_from(const Args& args) {
   BenchSelection s;
@@ -37,6 +38,7 @@ BenchSelection selection_from(const Args& args) {
   for (const FamilyInfo* f : parse_families(args.all("family"))) s.input_families.push_back(f->name);
   s.sizes = parse_sizes(args.all("n"));
   if (const auto d = args.last("dtype")) s.dtypes = parse_dtypes(*d, true);
+  if (args.has("op")) s.ops = parse_ops(args.all("op"));
   return s;
 }
 
@@ -116,7 +118,7 @@ Command bench() {
       "thread's CPU time (cpu_time) for single rows and probes, so time other processes take is not\n"
       "counted; wall-clock time (real_time) for batched rows, whose workers share the work.\n"
       "\n"
-      "--impl, --dtype, --family and --n select from the preset as they do in `softmax-lab accuracy`\n"
+      "--impl, --dtype, --family, --n and --op select from the preset as they do in `softmax-lab accuracy`\n"
       "(families by the input they draw: normal-1, wide, masked, offset); any of them leaves out the\n"
       "roofline probes, which belong to no implementation (--benchmark_filter=probe times them).\n"
       "\n"
