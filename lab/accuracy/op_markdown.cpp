@@ -42,7 +42,7 @@ std::string_view part_meaning(OpPart p) {
 
 std::string_view scale_meaning(Op op, OpPart p) {
   if (op == Op::log_softmax || p == OpPart::loss) return "u·max(1, |lse|)";
-  return "u·max|r| over the part";
+  return "u·max|r| over the row's gradient (at least the smallest subnormal)";
 }
 
 // The worst record of impl (over finite families, every dtype) by one part's metric.

@@ -88,21 +88,19 @@ OpMetrics op_metrics(const OpCase<T>& c, std::span<const T> y, const OpExpected<
   constexpr long double u = std::numeric_limits<T>::epsilon() / 2;
   const std::vector<Segment> segs = segments(c.op, y.size(), c.target);
   // The absolute error's unit per part: u max(1, |lse|) in the log domain,
-  // else u max |r| over the part.
-  std::array<long double, op_part_table.size()> scale{};
-  for (const Segment& g : segs) {
-    long double& sc = scale[static_cast<std::size_t>(g.part)];
-    if (log_domain(c.op, g.part)) {
-      sc = std::max(1.0L, std::fabs(ref.lse));
-      continue;
-    }
-    for (std::size_t i = g.begin; i < g.end; ++i)
-      if (std::isfinite(ref.exact[i])) sc = std::max(sc, std::fabs(ref.exact[i]));
-  }
+  // else u max |r| over the gradient (both of cross-entropy's gradient parts:
+  // one row) or the backward pass's output; never below the smallest
+  // subnormal, the finest error T can show.
+  long double value_scale = 0;
+  for (const Segment& g : segs)
+    if (!log_domain(c.op, g.part))
+      for (std::size_t i = g.begin; i < g.end; ++i)
+        if (std::isfinite(ref.exact[i])) value_scale = std::max(value_scale, std::fabs(ref.exact[i]));
+  constexpr long double finest = std::numeric_limits<T>::denorm_min();
   for (const Segment& g : segs) {
     PartMetrics& pm = m[g.part];
-    const long double sc = scale[static_cast<std::size_t>(g.part)];
-    const long double per_unit = sc > 0 ? 1 / (u * sc) : 0;
+    const long double sc = log_domain(c.op, g.part) ? std::max(1.0L, std::fabs(ref.lse)) : value_scale;
+    const long double per_unit = 1 / std::max(u * sc, finest);
     long double max_abs = 0;
     for (std::size_t i = g.begin; i < g.end; ++i) {
       const long double r = ref.exact[i];

@@ -33,8 +33,9 @@ struct PartMetrics {
   std::uint64_t count = 0;   // outputs whose reference is finite
   double max_ulp = 0;        // the strict one: DESIGN.md ulp of the exact value
   std::size_t worst = 0;     // output index of max_ulp
-  // |y - r| / (u scale): scale = max(1, |lse|) for log-probabilities and the
-  // loss, max |r| over the part for gradients and the backward pass.
+  // |y - r| / max(u scale, smallest subnormal): scale = max(1, |lse|) for
+  // log-probabilities and the loss, max |r| over the whole gradient (or the
+  // backward pass's output) for the others.
   double max_abs = 0;
   std::uint64_t not_cr = 0;     // y != RN(r)
   std::uint64_t nonfinite = 0;  // y NaN or Inf where r is finite, or y != r where r is infinite
