@@ -253,7 +253,7 @@ std::vector<OpCase<T>> make_cases(const EvalOp& op, std::optional<std::size_t> t
 }
 
 std::optional<std::size_t> parse_target(const Args& args, const EvalOp& op) {
-  const std::optional<std::string_view> text = args.last("target");
+  const std::optional<std::string> text = args.last("target");
   if (!op.needs_target) {
     if (text) throw UsageError(cat({"--target applies to cross_entropy and cross_entropy_grad, not ", op.name}));
     return std::nullopt;
@@ -267,7 +267,7 @@ std::optional<std::size_t> parse_target(const Args& args, const EvalOp& op) {
 }
 
 double parse_eval_temperature(const Args& args, const EvalOp& op) {
-  const std::optional<std::string_view> text = args.last("temperature");
+  const std::optional<std::string> text = args.last("temperature");
   if (!text) return 1;
   if (op.op != Op::softmax && op.op != Op::log_softmax)
     throw UsageError(cat({"--temperature applies to softmax and log_softmax, not ", op.name}));
