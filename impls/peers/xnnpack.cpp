@@ -10,7 +10,9 @@
 #include <pthreadpool.h>
 #include <xnnpack.h>
 
+#include <algorithm>
 #include <memory>
+#include <vector>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -77,7 +79,15 @@ void run(const float* x, std::size_t ldx, float* y, std::size_t ldy, std::size_t
   check(xnn_run_operator(op, pool), "xnn_run_operator");
 }
 
-void row(const float* x, float* y, std::size_t n) { run(x, n, y, n, 1, n, 1); }
+// XNNPACK's kernels may read up to XNN_EXTRA_BYTES past the end of their
+// input (xnnpack.h asks callers to allocate that much more); the registry's
+// rows promise no such slack, so a row is copied into a padded buffer first.
+void row(const float* x, float* y, std::size_t n) {
+  thread_local std::vector<float> padded;
+  padded.resize(n + XNN_EXTRA_BYTES / sizeof(float));
+  std::copy(x, x + n, padded.begin());
+  run(padded.data(), n, y, n, 1, n, 1);
+}
 
 // XNNPACK's kernels: the max, then exp(x - max) stored and summed in vector
 // lanes, then a multiply by 1/sum: a distance term and an n term. Its exp
